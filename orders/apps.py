@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    verbose_name = "Orders and migrations"
+    name = "orders"

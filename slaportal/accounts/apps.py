@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "slaportal.accounts"
+    label = "accounts"
+    verbose_name = "Accounts and roles"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .roles import sync_role_permissions
+
+        # Permissions of apps migrated later exist only after their migrations, so
+        # the role permissions are synced again after every migrate (ACC-2).
+        post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_roles")

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+
+from . import services
+from .models import Customer
+
+
+class SignUpForm(forms.Form):
+    """Customer sign-up (ACC-1). The service does the writing."""
+
+    email = forms.EmailField(label="E-mail address", max_length=254)
+    full_name = forms.CharField(label="Your name", max_length=150, required=False)
+    organisation = forms.CharField(max_length=200, required=False)
+    phone = forms.CharField(
+        max_length=32,
+        required=False,
+        help_text="International format, e.g. +380 44 123 4567. Data-line support needs it.",
+    )
+    uses_cms_line = forms.BooleanField(label="Website (CMS) migrations", required=False)
+    uses_data_line = forms.BooleanField(label="Help-desk and business data", required=False)
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(
+        label="Password again", widget=forms.PasswordInput, strip=False
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        elif p1:
+            try:
+                password_validation.validate_password(p1)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+    def save(self) -> Customer:
+        data = self.cleaned_data
+        try:
+            return services.customer_register(
+                email=data["email"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                organisation=data["organisation"],
+                phone=data["phone"],
+                uses_cms_line=data["uses_cms_line"],
+                uses_data_line=data["uses_data_line"],
+            )
+        except ValidationError as exc:
+            self.add_error(None, exc)
+            raise

@@ -1,0 +1,70 @@
+"""Writes on accounts: every change goes through these functions."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from .models import Customer, User
+from .roles import Role
+
+
+def _email_taken(email: str) -> bool:
+    return User.objects.filter(email__iexact=email.strip()).exists()
+
+
+DUPLICATE_EMAIL = "An account with this e-mail address already exists."
+
+
+@transaction.atomic
+def customer_register(
+    *,
+    email: str,
+    password: str,
+    full_name: str = "",
+    organisation: str = "",
+    phone: str = "",
+    uses_cms_line: bool = False,
+    uses_data_line: bool = False,
+) -> Customer:
+    """Create a customer account and its profile (ACC-1)."""
+    if _email_taken(email):
+        raise ValidationError({"email": DUPLICATE_EMAIL})
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    except IntegrityError as exc:  # a concurrent sign-up won the race
+        raise ValidationError({"email": DUPLICATE_EMAIL}) from exc
+    return Customer.objects.create(
+        user=user,
+        organisation=organisation,
+        phone=phone,
+        uses_cms_line=uses_cms_line,
+        uses_data_line=uses_data_line,
+    )
+
+
+@transaction.atomic
+def staff_create(*, email: str, password: str | None, role: str, full_name: str = "") -> User:
+    """Create a staff member in one of the roles of ACC-2."""
+    if role not in Role.ALL:
+        raise ValidationError({"role": f"Unknown role {role!r}; expected one of {Role.ALL}."})
+    if _email_taken(email):
+        raise ValidationError({"email": DUPLICATE_EMAIL})
+    user = User.objects.create_user(
+        email=email, password=password, full_name=full_name, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@transaction.atomic
+def customer_assign_manager(*, customer: Customer, manager: User, actor: User | None) -> Customer:
+    """Make a staff member the customer's account manager."""
+    if not manager.is_staff:
+        raise ValidationError({"account_manager": "An account manager must be a staff member."})
+    customer.account_manager = manager
+    customer._change_reason = f"account manager set by {actor or 'system'}"
+    customer.save(update_fields=["account_manager"])
+    return customer

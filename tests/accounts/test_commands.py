@@ -1,0 +1,69 @@
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django_celery_beat.models import PeriodicTask
+
+from slaportal.accounts.models import Customer, User
+from slaportal.schedules import PeriodicJob, registered_jobs
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows():
+    return sorted(
+        PeriodicTask.objects.values_list(
+            "name", "task", "enabled", "interval_id", "crontab_id", "kwargs"
+        )
+    )
+
+
+def test_setup_periodic_tasks_twice_leaves_the_same_rows():
+    call_command("setup_periodic_tasks", stdout=io.StringIO())
+    first = _rows()
+    call_command("setup_periodic_tasks", stdout=io.StringIO())
+    assert _rows() == first
+    assert {row[0] for row in first} == {job.name for job in registered_jobs()}
+
+
+def test_setup_periodic_tasks_keeps_a_task_that_an_admin_disabled():
+    call_command("setup_periodic_tasks", stdout=io.StringIO())
+    name = registered_jobs()[0].name
+    PeriodicTask.objects.filter(name=name).update(enabled=False)
+    call_command("setup_periodic_tasks", stdout=io.StringIO())
+    assert PeriodicTask.objects.get(name=name).enabled is False
+
+
+def test_setup_periodic_tasks_updates_a_changed_schedule():
+    call_command("setup_periodic_tasks", stdout=io.StringIO())
+    name = registered_jobs()[0].name
+    PeriodicTask.objects.filter(name=name).update(task="something.else", description="old")
+    out = io.StringIO()
+    call_command("setup_periodic_tasks", stdout=out)
+    assert "1 updated" in out.getvalue()
+    assert PeriodicTask.objects.get(name=name).task == registered_jobs()[0].task
+
+
+def test_periodic_job_needs_exactly_one_schedule():
+    with pytest.raises(ValueError, match="exactly one"):
+        PeriodicJob(name="x", task="t")
+    with pytest.raises(ValueError, match="five fields"):
+        PeriodicJob(name="x", task="t", crontab="* *")
+
+
+def test_seed_demo_prints_random_passwords_once_and_is_idempotent():
+    first, second = io.StringIO(), io.StringIO()
+    call_command("seed_demo", stdout=first)
+    call_command("seed_demo", stdout=second)
+    lines = [line.split() for line in first.getvalue().splitlines() if "@" in line]
+    passwords = [parts[-1] for parts in lines]
+    assert len(passwords) == User.objects.count() >= 7
+    assert len(set(passwords)) == len(passwords)  # never one fixed password
+    for parts in lines:
+        email, password = parts[-2], parts[-1]
+        assert User.objects.get(email=email).check_password(password)
+    assert "no account created" in second.getvalue()
+    assert not re.search(r"\S+@\S+\s+\S{12,}", second.getvalue())
+    assert Customer.objects.filter(account_manager__isnull=False).count() == 3
+    assert User.objects.filter(is_staff=True, groups__isnull=False).count() == 3

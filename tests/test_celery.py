@@ -1,0 +1,60 @@
+"""A real Celery worker on the Redis broker runs a task enqueued from Django."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from slaportal.celery import app as celery_app
+from slaportal.celery import ping
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKER = os.environ.get("CELERY_BROKER_URL", "")
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.skipif(
+        not BROKER.startswith("redis://"),
+        reason="needs a Redis broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0",
+    ),
+]
+
+
+@pytest.fixture
+def worker():
+    """Start a real worker on a queue of its own, with Redis as broker and result store."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {**os.environ, "CELERY_RESULT_BACKEND": BROKER}
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "slaportal", "worker",
+            "--pool=solo", "--queues", queue, "--loglevel=WARNING", "--without-heartbeat",
+            "--without-gossip", "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield queue
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def test_worker_runs_task_enqueued_from_django(worker):
+    previous = celery_app.conf.task_always_eager, celery_app.conf.result_backend
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.result_backend = BROKER
+    try:
+        token = uuid.uuid4().hex
+        result = ping.apply_async(kwargs={"payload": token}, queue=worker)
+        assert result.get(timeout=60) == token
+    finally:
+        celery_app.conf.task_always_eager, celery_app.conf.result_backend = previous
