@@ -6,6 +6,9 @@ from slaportal.accounts import views as account_views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("slaportal.accounts.urls")),
+    path("orders/", include("orders.urls")),
+    path("support/", include("support.urls")),
+    path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
 ]
 

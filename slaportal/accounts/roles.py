@@ -1,11 +1,14 @@
 """ACC-2: staff roles as groups, each with the permissions its work needs.
 
 The groups are created by a data migration; their permissions are kept in step with
-``ROLE_PERMISSIONS`` after every ``migrate`` (permissions of an app exist only once the
-app is migrated). Each app adds the permissions of its own models here.
+the declared lists after every ``migrate`` (permissions of an app exist only once the
+app is migrated). Each app declares the permissions its models need, per role, in its
+own ``roles`` module as ``ROLE_PERMISSIONS``; ``role_permissions()`` merges them.
 """
 
 from __future__ import annotations
+
+from importlib import import_module
 
 from django.apps import apps as global_apps
 
@@ -18,7 +21,7 @@ class Role:
     ALL = (ACCOUNT_MANAGERS, SUPPORT_ENGINEERS, FINANCE)
 
 
-def _crud(model: str, *verbs: str) -> list[str]:
+def crud(model: str, *verbs: str) -> list[str]:
     app_label, name = model.split(".")
     return [f"{app_label}.{verb}_{name}" for verb in verbs]
 
@@ -27,16 +30,33 @@ def _crud(model: str, *verbs: str) -> list[str]:
 # deleted, so no role is given a delete permission on them.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ACCOUNT_MANAGERS: [
-        *_crud("accounts.customer", "view", "add", "change"),
-        *_crud("accounts.user", "view"),
+        *crud("accounts.customer", "view", "add", "change"),
+        *crud("accounts.user", "view"),
     ],
     Role.SUPPORT_ENGINEERS: [
-        *_crud("accounts.customer", "view"),
+        *crud("accounts.customer", "view"),
     ],
     Role.FINANCE: [
-        *_crud("accounts.customer", "view"),
+        *crud("accounts.customer", "view"),
     ],
 }
+
+
+def role_permissions() -> dict[str, set[str]]:
+    """Every installed app's declared role permissions, merged."""
+    merged: dict[str, set[str]] = {role: set() for role in Role.ALL}
+    for config in global_apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.roles")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.roles":
+                raise
+            continue
+        for role, names in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            if role not in merged:
+                raise ValueError(f"{config.name}.roles: unknown role {role!r}")
+            merged[role].update(names)
+    return merged
 
 
 def sync_role_permissions(sender=None, apps=global_apps, using="default", **kwargs) -> None:
@@ -47,7 +67,7 @@ def sync_role_permissions(sender=None, apps=global_apps, using="default", **kwar
     """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, names in ROLE_PERMISSIONS.items():
+    for role, names in role_permissions().items():
         group, _ = Group.objects.using(using).get_or_create(name=role)
         wanted = set()
         for name in names:

@@ -1,0 +1,75 @@
+"""Reads of calendars: the engine value for a slug, cached per process.
+
+An engine is rebuilt only when the calendar's ``version`` changed (every change to a
+calendar, its hours or its closures bumps it), so the engine's per-year caches stay warm
+across requests and tasks while a change made by another process is seen at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from django.db.models import Q
+
+from . import engine
+from .models import BusinessCalendar, Closure
+
+_cache: dict[str, tuple[int, engine.BusinessCalendar]] = {}
+_lock = threading.Lock()
+
+
+class UnknownCalendar(LookupError):
+    pass
+
+
+def _build(calendar: BusinessCalendar) -> engine.BusinessCalendar:
+    weekly: dict[int, list[tuple[int, int]]] = {}
+    for r in calendar.opening_ranges.all():
+        weekly.setdefault(r.weekday, []).append((r.start_minute, r.end_minute))
+    closures = [
+        (c.starts_on, c.ends_on)
+        for c in Closure.objects.filter(Q(calendar=calendar) | Q(calendar__isnull=True))
+    ]
+    return engine.BusinessCalendar(
+        tz=calendar.timezone,
+        weekly=weekly,
+        holiday_policy=calendar.holiday_policy,
+        closures=closures,
+    )
+
+
+def business_calendars(slugs: list[str] | None = None) -> dict[str, engine.BusinessCalendar]:
+    """Engines for the given slugs (all calendars when None) in one query when cached."""
+    rows = BusinessCalendar.objects.all()
+    if slugs is not None:
+        rows = rows.filter(slug__in=slugs)
+    versions = dict(rows.values_list("slug", "version"))
+    missing = [slug for slug, version in versions.items() if _cache.get(slug, (None,))[0] != version]
+    if missing:
+        for calendar in BusinessCalendar.objects.filter(slug__in=missing).prefetch_related(
+            "opening_ranges"
+        ):
+            built = _build(calendar)
+            with _lock:
+                _cache[calendar.slug] = (calendar.version, built)
+    if slugs is not None:
+        unknown = set(slugs) - set(versions)
+        if unknown:
+            raise UnknownCalendar(f"No business calendar with slug {sorted(unknown)}.")
+    return {slug: _cache[slug][1] for slug in versions}
+
+
+def business_calendar(slug: str) -> engine.BusinessCalendar:
+    """The engine of one calendar (CAL-7 arithmetic: add_hours, add_days, ...)."""
+    return business_calendars([slug])[slug]
+
+
+def upcoming_closures(*, today: dt.date, calendar_slugs: list[str] | None = None):
+    """CAL-4: announced closures that end today or later, for customer pages."""
+    closures = Closure.objects.filter(ends_on__gte=today).select_related("calendar")
+    if calendar_slugs is not None:
+        closures = closures.filter(
+            Q(calendar__slug__in=calendar_slugs) | Q(calendar__isnull=True)
+        )
+    return closures.order_by("starts_on")
