@@ -45,7 +45,7 @@ def business_calendars(slugs: list[str] | None = None) -> dict[str, engine.Busin
     if slugs is not None:
         rows = rows.filter(slug__in=slugs)
     versions = dict(rows.values_list("slug", "version"))
-    missing = [slug for slug, version in versions.items() if _cache.get(slug, (None,))[0] != version]
+    missing = [slug for slug, ver in versions.items() if _cache.get(slug, (None,))[0] != ver]
     if missing:
         for calendar in BusinessCalendar.objects.filter(slug__in=missing).prefetch_related(
             "opening_ranges"
