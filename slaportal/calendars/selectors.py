@@ -1,8 +1,9 @@
 """Reads of calendars: the engine value for a slug, cached per process.
 
-An engine is rebuilt only when the calendar's ``version`` changed (every change to a
-calendar, its hours or its closures bumps it), so the engine's per-year caches stay warm
-across requests and tasks while a change made by another process is seen at once.
+An engine is rebuilt only when the calendar's ``version`` or ``updated_at`` changed
+(every change to a calendar, its hours or its closures bumps both), so the engine's
+per-year caches stay warm across requests and tasks while a change made by another
+process is seen at once.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from django.db.models import Q
 from . import engine
 from .models import BusinessCalendar, Closure
 
-_cache: dict[str, tuple[int, engine.BusinessCalendar]] = {}
+# slug -> ((version, updated_at), engine)
+_cache: dict[str, tuple[tuple, engine.BusinessCalendar]] = {}
 _lock = threading.Lock()
 
 
@@ -44,7 +46,7 @@ def business_calendars(slugs: list[str] | None = None) -> dict[str, engine.Busin
     rows = BusinessCalendar.objects.all()
     if slugs is not None:
         rows = rows.filter(slug__in=slugs)
-    versions = dict(rows.values_list("slug", "version"))
+    versions = {slug: (v, at) for slug, v, at in rows.values_list("slug", "version", "updated_at")}
     missing = [slug for slug, ver in versions.items() if _cache.get(slug, (None,))[0] != ver]
     if missing:
         for calendar in BusinessCalendar.objects.filter(slug__in=missing).prefetch_related(
@@ -52,7 +54,7 @@ def business_calendars(slugs: list[str] | None = None) -> dict[str, engine.Busin
         ):
             built = _build(calendar)
             with _lock:
-                _cache[calendar.slug] = (calendar.version, built)
+                _cache[calendar.slug] = ((calendar.version, calendar.updated_at), built)
     if slugs is not None:
         unknown = set(slugs) - set(versions)
         if unknown:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from .models import BusinessCalendar, Closure
 
@@ -20,7 +21,9 @@ def calendar_changed(*, calendars: list[BusinessCalendar], actor=None) -> None:
     from .tasks import recompute_deadlines
 
     ids = [c.pk for c in calendars]
-    BusinessCalendar.objects.filter(pk__in=ids).update(version=F("version") + 1)
+    BusinessCalendar.objects.filter(pk__in=ids).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
     slugs = sorted(c.slug for c in calendars)
     transaction.on_commit(lambda: recompute_deadlines.delay(slugs))
 
