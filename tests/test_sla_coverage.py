@@ -3,7 +3,9 @@ import pytest
 from scripts import sla_coverage
 
 
-@pytest.mark.skipif(not sla_coverage.SPEC.exists(), reason="../shared/SPEC.md is not beside the repo")
+@pytest.mark.skipif(
+    not sla_coverage.SPEC.exists(), reason="../shared/SPEC.md is not beside the repo"
+)
 def test_sla_coverage_document_is_up_to_date():
     """docs/sla-coverage.md maps every SPEC rule to the tests that cite it."""
     assert sla_coverage.OUTPUT.read_text(encoding="utf-8") == sla_coverage.render(), (
