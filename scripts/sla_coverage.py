@@ -42,7 +42,7 @@ def cited_rules(tests: Path = ROOT / "tests") -> dict[str, list[str]]:
                 text = f"{node.name.replace('_', '-').upper()} {ast.get_docstring(node) or ''}"
                 for family, number in sorted(set(RULE.findall(text))):
                     cited[f"{family}-{number}"].append(
-                        f"{path.relative_to(ROOT).as_posix()}::{node.name}"
+                        f"{path.relative_to(tests.parent).as_posix()}::{node.name}"
                     )
     return cited
 

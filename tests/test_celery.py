@@ -7,6 +7,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from celery.backends.redis import RedisBackend
+from celery.result import AsyncResult
 
 from slaportal.celery import app as celery_app
 from slaportal.celery import ping
@@ -49,12 +51,15 @@ def worker():
 
 
 def test_worker_runs_task_enqueued_from_django(worker):
-    previous = celery_app.conf.task_always_eager, celery_app.conf.result_backend
+    previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    celery_app.conf.result_backend = BROKER
     try:
         token = uuid.uuid4().hex
-        result = ping.apply_async(kwargs={"payload": token}, queue=worker)
+        sent = ping.apply_async(kwargs={"payload": token}, queue=worker)
+        # The worker stores the result in Redis; read it from there.
+        backend = RedisBackend(app=celery_app, url=BROKER)
+        result = AsyncResult(sent.id, app=celery_app, backend=backend)
         assert result.get(timeout=60) == token
+        assert result.successful()
     finally:
-        celery_app.conf.task_always_eager, celery_app.conf.result_backend = previous
+        celery_app.conf.task_always_eager = previous

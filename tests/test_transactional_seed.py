@@ -1,4 +1,4 @@
-"""Transactional tests keep the seeded rows for the tests that follow them."""
+"""Transactional tests flush the database; the seeded rows come back for the next test."""
 
 import pytest
 from django.contrib.auth.models import Group

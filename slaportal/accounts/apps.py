@@ -14,3 +14,7 @@ class AccountsConfig(AppConfig):
         # Permissions of apps migrated later exist only after their migrations, so
         # the role permissions are synced again after every migrate (ACC-2).
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_roles")
+
+        from slaportal.seeding import reseed_empty_tables
+
+        post_migrate.connect(reseed_empty_tables, dispatch_uid="slaportal.reseed")
