@@ -1,0 +1,18 @@
+from slaportal.schedules import PeriodicJob
+
+PERIODIC_TASKS = [
+    PeriodicJob(
+        name="support: breach and warning sweep",
+        task="support.sla_sweep",
+        every_seconds=300,
+        description="SUP-7/8/9: record missed targets once, send 70%/90% warnings inside "
+        "calendar hours, flag the right of termination (500 tickets per run).",
+    ),
+    PeriodicJob(
+        name="support: clarification expiry",
+        task="support.expire_clarifications",
+        every_seconds=900,
+        description="SUP-3: close (CMS) / solve (data line) tickets with no reply within the "
+        "waiting period after the third clarification request.",
+    ),
+]

@@ -1,0 +1,135 @@
+"""Reads that several callers need (admin, services, customer pages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from slaportal.accounts.choices import ProductLine
+
+from .models import (
+    CustomerPlan,
+    PackageHoursEntry,
+    SupportAccessGrant,
+    SupportPlan,
+    SupportSettings,
+    SupportStop,
+    TerminationRight,
+    Ticket,
+)
+
+DEFAULT_PLAN_CODE = {ProductLine.CMS: "cms", ProductLine.DATA: "standard"}
+NO_ACCESS_NOTE = "No active support access: we may be limited (SUP-12)."
+
+
+def support_settings() -> SupportSettings:
+    return SupportSettings.load()
+
+
+def customer_plan(*, customer, line: str) -> SupportPlan:
+    """The customer's plan on a line; the CMS plan / STANDARD when none is set."""
+    row = CustomerPlan.objects.filter(customer=customer, line=line).select_related(
+        "plan__calendar"
+    ).first()
+    if row is not None:
+        return row.plan
+    return SupportPlan.objects.select_related("calendar").get(code=DEFAULT_PLAN_CODE[line])
+
+
+def active_support_stop(*, customer) -> SupportStop | None:
+    """SUP-4: the stop in force for the customer, if any."""
+    return SupportStop.objects.filter(customer=customer, lifted_at__isnull=True).first()
+
+
+def tickets_for_customer(*, customer):
+    """ACC-3: a customer sees only their own tickets."""
+    return Ticket.objects.filter(customer=customer).select_related("plan", "migration")
+
+
+def active_support_access(*, migration) -> SupportAccessGrant | None:
+    """SUP-12: a grant lasts until the migration completes or it is revoked."""
+    if migration is None or migration.completed_at is not None:
+        return None
+    return SupportAccessGrant.objects.filter(migration=migration, revoked_at__isnull=True).first()
+
+
+def ticket_access_note(*, ticket: Ticket) -> str:
+    if active_support_access(migration=ticket.migration) is None:
+        return NO_ACCESS_NOTE
+    return "Support access granted."
+
+
+def termination_rights_for(*, customer):
+    """SUP-9: the months in which the customer holds the right of termination."""
+    return TerminationRight.objects.filter(customer=customer, is_active=True).order_by("-month")
+
+
+def kyiv_month_bounds(when: dt.datetime) -> tuple[dt.date, dt.datetime, dt.datetime]:
+    """SUP-9: the Europe/Kyiv calendar month containing ``when``."""
+    tz = timezone.get_default_timezone()
+    local = timezone.localtime(when, tz)
+    first = local.date().replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(nxt, dt.time(), tzinfo=tz)
+    return first, start, end
+
+
+def package_hours_logged(*, package) -> Decimal:
+    total = PackageHoursEntry.objects.filter(package=package).aggregate(s=Sum("hours"))["s"]
+    return total or Decimal("0")
+
+
+def package_hours_remaining(*, package) -> Decimal:
+    """SUP-13: hours included + extra hours approved - hours logged."""
+    return package.hours_included + package.extra_hours_approved - package_hours_logged(
+        package=package
+    )
+
+
+def open_tickets_on_calendars(slugs) -> Q:
+    return Q(plan__calendar__slug__in=list(slugs)) & ~Q(status__in=["solved", "closed"])
+
+
+def ticket_intake_report(*, ticket: Ticket):
+    """SUP-2: every intake item of the ticket's line, passed or missing."""
+    from .intake import intake_checks
+
+    return intake_checks(
+        line=ticket.line,
+        account_email=ticket.customer.user.email,
+        contact_email=ticket.contact_email,
+        has_migration=ticket.migration_id is not None,
+        phone=ticket.contact_phone,
+        description=ticket.description,
+        description_min_length=support_settings().description_min_length,
+    )
+
+
+def breaches_per_customer_month(*, limit_rows: int = 500) -> list[dict]:
+    """SUP-9 watch: non-excluded data-line breaches per customer and Europe/Kyiv month,
+    the most recent months and the highest counts first, with the flag if raised."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    from .models import Breach
+
+    rows = list(
+        Breach.objects.filter(line=ProductLine.DATA, excluded=False)
+        .annotate(month=TruncMonth("due_at", tzinfo=timezone.get_default_timezone()))
+        .values("customer_id", "customer__user__email", "month")
+        .annotate(count=Count("pk"))
+        .order_by("-month", "-count")[:limit_rows]
+    )
+    flagged = set(
+        TerminationRight.objects.filter(is_active=True).values_list("customer_id", "month")
+    )
+    for row in rows:
+        month = timezone.localtime(row["month"]).date() if isinstance(
+            row["month"], dt.datetime) else row["month"]
+        row["month"] = month
+        row["flagged"] = (row["customer_id"], month) in flagged
+    return rows

@@ -1,0 +1,60 @@
+"""Every write of the support app (one module per area)."""
+
+from .bookings import (
+    weekend_booking_cancel,
+    weekend_booking_create,
+    weekend_booking_deliver,
+    weekend_booking_mark_paid,
+)
+from .clarifications import clarifications_expire_due, ticket_clarify
+from .clocks import recompute_ticket_deadlines, ticket_recompute_clocks
+from .customers import (
+    access_grant,
+    access_revoke,
+    customer_plan_set,
+    support_resume,
+    support_stop,
+)
+from .inbound import inbound_email_process
+from .packages import package_extra_hours_approve, package_hours_log
+from .sla import breach_exclude, sla_sweep, termination_evaluate
+from .tickets import (
+    SupportStopped,
+    ticket_add_note,
+    ticket_assign,
+    ticket_close,
+    ticket_create,
+    ticket_customer_message,
+    ticket_reopen,
+    ticket_reply,
+)
+
+__all__ = [
+    "SupportStopped",
+    "access_grant",
+    "access_revoke",
+    "breach_exclude",
+    "clarifications_expire_due",
+    "customer_plan_set",
+    "inbound_email_process",
+    "package_extra_hours_approve",
+    "package_hours_log",
+    "recompute_ticket_deadlines",
+    "sla_sweep",
+    "support_resume",
+    "support_stop",
+    "termination_evaluate",
+    "ticket_add_note",
+    "ticket_assign",
+    "ticket_clarify",
+    "ticket_close",
+    "ticket_create",
+    "ticket_customer_message",
+    "ticket_reopen",
+    "ticket_recompute_clocks",
+    "ticket_reply",
+    "weekend_booking_cancel",
+    "weekend_booking_create",
+    "weekend_booking_deliver",
+    "weekend_booking_mark_paid",
+]

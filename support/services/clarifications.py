@@ -1,0 +1,116 @@
+"""SUP-3: clarification requests and their expiry."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from slaportal.calendars.selectors import business_calendar
+
+from ..choices import IntakeItem, MessageKind, TicketStatus
+from ..models import Clarification, Ticket, TicketMessage
+from ..selectors import support_settings
+from ..transitions import FINAL_STATUS
+from .clocks import ticket_recompute_clocks
+from .common import notify, now_or
+from .tickets import _lock, _move, ticket_pause_for_customer
+
+
+@transaction.atomic
+def ticket_clarify(
+    *, ticket: Ticket, actor, question: str, item: str = "", now=None
+) -> Clarification:
+    """Ask the customer for a missing item; the ticket then waits on the customer and
+    its clock pauses. A clarification request is not a response (SUP-5)."""
+    now = now_or(now)
+    if not question.strip():
+        raise ValidationError("Say what the customer should send.")
+    if item and item not in IntakeItem.values:
+        raise ValidationError(f"Unknown intake item {item!r}.")
+    ticket = _lock(ticket)
+    if ticket.is_final:
+        raise ValidationError("Reopen the ticket before asking the customer (SUP-14).")
+    settings = support_settings()
+    asked = ticket.clarifications.count()
+    if asked >= settings.max_clarifications:
+        raise ValidationError(
+            f"At most {settings.max_clarifications} clarification requests per ticket "
+            f"(SUP-3); this ticket has had {asked}."
+        )
+    # An earlier request left unanswered is superseded by the new one.
+    ticket.clarifications.filter(answered_at__isnull=True, expired_at__isnull=True).update(
+        expired_at=now
+    )
+    engine = business_calendar(ticket.plan.calendar.slug)
+    clarification = Clarification.objects.create(
+        ticket=ticket,
+        number=asked + 1,
+        item=item,
+        question=question,
+        requested_by=actor,
+        requested_at=now,
+        expires_at=engine.add_days(now, settings.waiting_period_days),
+    )
+    TicketMessage.objects.create(
+        ticket=ticket, kind=MessageKind.CLARIFICATION, author=actor, body=question,
+        created_at=now,
+    )
+    if ticket.status != TicketStatus.WAITING_ON_CUSTOMER:
+        ticket_pause_for_customer(ticket, now)
+    ticket.save()
+    ticket_recompute_clocks(ticket=ticket, engine=engine, settings=settings)
+    notify(
+        to=[ticket.customer.user.email],
+        subject=f"[#{ticket.reference}] We need more information",
+        body=f"{question}\n\nPlease reply within {settings.waiting_period_days} business days.",
+    )
+    return clarification
+
+
+def clarifications_expire_due(*, now=None, batch: int = 500) -> int:
+    """SUP-3: no relevant reply within the waiting period after the last allowed request
+    -> the ticket is closed (CMS) or considered solved (data line). Idempotent."""
+    now = now_or(now)
+    settings = support_settings()
+    ids = list(
+        Clarification.objects.filter(
+            number__gte=settings.max_clarifications,
+            answered_at__isnull=True,
+            expired_at__isnull=True,
+            expires_at__lte=now,
+            ticket__status=TicketStatus.WAITING_ON_CUSTOMER,
+        ).values_list("pk", flat=True)[:batch]
+    )
+    done = 0
+    for pk in ids:
+        done += _expire_one(pk, now)
+    return done
+
+
+@transaction.atomic
+def _expire_one(pk: int, now) -> int:
+    clarification = (
+        Clarification.objects.select_for_update(skip_locked=True)
+        .filter(pk=pk, answered_at__isnull=True, expired_at__isnull=True)
+        .first()
+    )
+    if clarification is None:
+        return 0
+    ticket = _lock(clarification.ticket)
+    if ticket.status != TicketStatus.WAITING_ON_CUSTOMER:
+        return 0
+    clarification.expired_at = now
+    clarification.save(update_fields=["expired_at"])
+    _move(ticket, FINAL_STATUS[ticket.line])
+    ticket.closed_at = now
+    ticket.save()
+    word = "closed" if ticket.status == TicketStatus.CLOSED else "considered solved"
+    body = (
+        f"We asked {clarification.number} times for the information needed and did not "
+        f"receive it within the waiting period, so request {ticket.reference} is now {word} "
+        "(SUP-3). Reply to this message to reopen it."
+    )
+    TicketMessage.objects.create(ticket=ticket, kind=MessageKind.SYSTEM, body=body, created_at=now)
+    ticket_recompute_clocks(ticket=ticket)
+    notify(to=[ticket.customer.user.email], subject=f"[#{ticket.reference}] {word}", body=body)
+    return 1

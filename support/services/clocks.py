@@ -1,0 +1,147 @@
+"""SLA clocks (SUP-3, SUP-5, SUP-6, SUP-14): one service derives every due time.
+
+A ticket's clock runs one metric at a time from ``clock_started_at``:
+first response (from receipt or reopening), reply (from a customer message after a
+response), progress update (from the last public reply). While the ticket waits on
+the customer the clock is paused: the business minutes left are kept in
+``clock_remaining_minutes`` and the clock resumes with them on the customer's reply.
+Forum tickets (SUP-1) and closed/solved tickets have no due times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from slaportal.calendars.selectors import business_calendar, business_calendars
+
+from ..choices import Channel, Metric, TargetUnit, TicketStatus
+from ..models import SupportSettings, Ticket
+
+DUE_FIELD = {
+    Metric.FIRST_RESPONSE: "first_response_due_at",
+    Metric.REPLY: "reply_due_at",
+    Metric.UPDATE: "update_due_at",
+}
+CLOCK_FIELDS = [
+    *DUE_FIELD.values(), "next_due_at", "warn_first_at", "warn_second_at", "overdue_recorded",
+]
+
+
+def target(plan, metric: str) -> tuple[int, str]:
+    if metric == Metric.UPDATE:
+        return plan.update_amount, plan.update_unit
+    return plan.response_amount, plan.response_unit
+
+
+def add_target(engine, start: dt.datetime, amount: int, unit: str) -> dt.datetime:
+    if unit == TargetUnit.BUSINESS_HOURS:
+        return engine.add_hours(start, amount)
+    if unit == TargetUnit.BUSINESS_DAYS:
+        return engine.add_days(start, amount)
+    # Real elapsed time: aware arithmetic in UTC (wall-clock arithmetic in a zone with
+    # DST would be an hour off across the change).
+    return start.astimezone(dt.UTC) + dt.timedelta(hours=amount)
+
+
+def span_minutes(engine, unit: str, a: dt.datetime, b: dt.datetime) -> float:
+    """Minutes of the target's kind between two instants (business or calendar)."""
+    if unit == TargetUnit.CALENDAR_HOURS:
+        return (b.astimezone(dt.UTC) - a.astimezone(dt.UTC)).total_seconds() / 60
+    return engine.business_minutes_between(a, b)
+
+
+def add_span(engine, unit: str, start: dt.datetime, minutes: float) -> dt.datetime:
+    minutes = max(minutes, 0)
+    if unit == TargetUnit.CALENDAR_HOURS:
+        return start.astimezone(dt.UTC) + dt.timedelta(minutes=minutes)
+    return engine.add_minutes(start, minutes)
+
+
+def clock_runs(ticket: Ticket) -> bool:
+    return (
+        ticket.channel != Channel.FORUM
+        and ticket.status not in (TicketStatus.SOLVED, TicketStatus.CLOSED,
+                                  TicketStatus.WAITING_ON_CUSTOMER)
+        and bool(ticket.clock_metric)
+        and ticket.clock_started_at is not None
+    )
+
+
+def current_due(ticket: Ticket, engine) -> dt.datetime | None:
+    if not clock_runs(ticket):
+        return None
+    amount, unit = target(ticket.plan, ticket.clock_metric)
+    if ticket.clock_remaining_minutes is not None:
+        return add_span(engine, unit, ticket.clock_started_at, ticket.clock_remaining_minutes)
+    return add_target(engine, ticket.clock_started_at, amount, unit)
+
+
+def ticket_recompute_clocks(
+    *, ticket: Ticket, engine=None, settings: SupportSettings | None = None, save: bool = True
+) -> Ticket:
+    """Derive every due and warning time from the clock's stored state."""
+    engine = engine or business_calendar(ticket.plan.calendar.slug)
+    before = ticket.next_due_at
+    for field in DUE_FIELD.values():
+        setattr(ticket, field, None)
+    ticket.next_due_at = ticket.warn_first_at = ticket.warn_second_at = None
+    due = current_due(ticket, engine)
+    if due is not None:
+        setattr(ticket, DUE_FIELD[ticket.clock_metric], due)
+        ticket.next_due_at = due
+        settings = settings or SupportSettings.load()
+        _, unit = target(ticket.plan, ticket.clock_metric)
+        start = ticket.clock_started_at
+        before_pause = ticket.paused_elapsed_minutes or 0
+        full = before_pause + span_minutes(engine, unit, start, due)
+        ticket.warn_first_at = add_span(
+            engine, unit, start, full * settings.warn_first_percent / 100 - before_pause
+        )
+        ticket.warn_second_at = add_span(
+            engine, unit, start, full * settings.warn_second_percent / 100 - before_pause
+        )
+    if ticket.next_due_at != before:
+        ticket.overdue_recorded = False
+    if save:
+        ticket.save(update_fields=CLOCK_FIELDS)
+    return ticket
+
+
+def clock_pause(*, ticket: Ticket, now: dt.datetime, engine=None) -> None:
+    """SUP-3: keep what is left of the running target; the clock stops."""
+    engine = engine or business_calendar(ticket.plan.calendar.slug)
+    due = current_due(ticket, engine)
+    if due is None:
+        return
+    _, unit = target(ticket.plan, ticket.clock_metric)
+    ticket.clock_remaining_minutes = max(span_minutes(engine, unit, now, due), 0)
+    ticket.paused_elapsed_minutes = (ticket.paused_elapsed_minutes or 0) + max(
+        span_minutes(engine, unit, ticket.clock_started_at, now), 0
+    )
+    ticket.paused_at = now
+
+
+def clock_start(*, ticket: Ticket, metric: str, at: dt.datetime) -> None:
+    ticket.clock_metric = metric
+    ticket.clock_started_at = at
+    ticket.clock_remaining_minutes = None
+    ticket.paused_elapsed_minutes = None
+    ticket.paused_at = None
+
+
+def recompute_ticket_deadlines(calendar_slugs: frozenset[str]) -> int:
+    """CAL-8: a calendar changed; recompute the open tickets counted on it."""
+    engines = business_calendars(list(calendar_slugs))
+    settings = SupportSettings.load()
+    count = 0
+    tickets = (
+        Ticket.objects.filter(plan__calendar__slug__in=list(calendar_slugs))
+        .exclude(status__in=[TicketStatus.SOLVED, TicketStatus.CLOSED])
+        .select_related("plan__calendar")
+    )
+    for ticket in tickets.iterator(chunk_size=500):
+        ticket_recompute_clocks(
+            ticket=ticket, engine=engines[ticket.plan.calendar.slug], settings=settings
+        )
+        count += 1
+    return count

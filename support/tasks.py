@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="support.sla_sweep")
+def sla_sweep(batch: int = 500) -> dict:
+    """SUP-7/SUP-8/SUP-9: idempotent; unique constraints make a second run a no-op."""
+    return services.sla_sweep(batch=batch)
+
+
+@shared_task(name="support.expire_clarifications")
+def expire_clarifications(batch: int = 500) -> int:
+    """SUP-3: close/solve tickets whose third clarification went unanswered."""
+    return services.clarifications_expire_due(batch=batch)

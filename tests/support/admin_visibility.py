@@ -1,0 +1,28 @@
+from slaportal.accounts.roles import Role
+
+EXPECTED_ADMIN_MODELS = {
+    Role.SUPPORT_ENGINEERS: {
+        "support.ticket": {"view", "change"},
+        "support.ticketmessage": {"view"},
+        "support.clarification": {"view"},
+        "support.breach": {"view", "change"},
+        "support.packagehoursentry": {"view", "add"},
+        "support.customerplan": {"view"},
+        "support.supportaccessgrant": {"view"},
+        "support.inboundemail": {"view"},
+    },
+    Role.ACCOUNT_MANAGERS: {
+        "support.ticket": {"view"},
+        "support.breach": {"view"},
+        "support.terminationright": {"view"},
+        "support.supportstop": {"view", "add", "change"},
+        "support.customerplan": {"view", "add", "change"},
+        "support.weekendbooking": {"view", "change"},
+        "support.extrahoursapproval": {"view", "add"},
+        "support.packagehoursentry": {"view"},
+        "support.supportaccessgrant": {"view"},
+    },
+    Role.FINANCE: {
+        "support.weekendbooking": {"view"},
+    },
+}
