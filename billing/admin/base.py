@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils import timezone
+
+
+class MoneyRecordAdmin(admin.ModelAdmin):
+    """Money records and their history are never deleted from the admin."""
+
+    show_full_result_count = False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+class ReadOnlyAdmin(MoneyRecordAdmin):
+    """Records written only by services: shown, never added or edited here."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
+
+
+def kyiv(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+class CustomerScopedAdmin(MoneyRecordAdmin):
+    """Finance sees every record; a role that may only view (account managers) sees
+    the records of the customers it manages (ACC-2/ACC-3)."""
+
+    customer_path = "migration__customer"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        opts = self.model._meta
+        if request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+            return qs
+        return qs.filter(**{f"{self.customer_path}__account_manager": request.user})

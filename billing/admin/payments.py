@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import csv
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+
+from ..choices import PaymentStatus
+from ..forms import PeriodForm
+from ..models import ExchangeRate, Invoice, Payment, ProviderNotification, TaxRule
+from ..selectors import payment_totals, payments_received, refunds_made
+from ..services import invoice_record_funds
+from .base import CustomerScopedAdmin, MoneyRecordAdmin, ReadOnlyAdmin, kyiv
+
+
+@admin.register(Payment)
+class PaymentAdmin(CustomerScopedAdmin, ReadOnlyAdmin):
+    list_display = ["pk", "migration_ref", "customer_email", "purpose", "method", "status",
+                    "amount", "exchange_rate", "total_usd_display", "transaction_kyiv",
+                    "validity_left"]
+    list_filter = ["status", "method", "purpose", "amount_currency"]
+    search_fields = ["migration__migration_id", "migration__customer__user__email",
+                     "provider_order_id", "invoice__number"]
+    list_select_related = ["migration__customer__user"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["valid_until_display"]
+    change_list_template = "admin/billing/payment/change_list.html"
+
+    @admin.display(description="Migration ID", ordering="migration__migration_id")
+    def migration_ref(self, obj: Payment) -> str:
+        return obj.migration.migration_id
+
+    @admin.display(description="customer", ordering="migration__customer__user__email")
+    def customer_email(self, obj: Payment) -> str:
+        return obj.migration.customer.user.email
+
+    @admin.display(description="total (USD)")
+    def total_usd_display(self, obj: Payment):
+        return obj.total_usd
+
+    @admin.display(description="transaction (Kyiv)", ordering="transaction_at")
+    def transaction_kyiv(self, obj: Payment) -> str:
+        return kyiv(obj.transaction_at)
+
+    @admin.display(description="valid until (Kyiv)")
+    def valid_until_display(self, obj: Payment) -> str:
+        return kyiv(obj.valid_until)
+
+    @admin.display(description="validity left (BIL-4)")
+    def validity_left(self, obj: Payment) -> str:
+        if obj.status != PaymentStatus.COMPLETED or obj.valid_until is None:
+            return "—"
+        left = obj.valid_until - timezone.now()
+        if left.total_seconds() < 0:
+            return "expired"
+        return f"{left.days} days"
+
+    def get_urls(self):
+        return [
+            path("export/", self.admin_site.admin_view(self.export_view),
+                 name="billing_payment_export"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        """CSV of payments and refunds for a period; amounts with their currency and
+        totals per currency (BIL-3: never summed raw)."""
+        if not (request.user.has_perm("billing.view_payment")
+                and request.user.has_perm("billing.view_refund")):
+            raise PermissionDenied
+        form = PeriodForm(request.GET or None)
+        if form.is_valid():
+            return export_csv(*form.bounds())
+        context = {**self.admin_site.each_context(request), "form": form,
+                   "title": "Export payments and refunds", "opts": self.model._meta}
+        return TemplateResponse(request, "admin/billing/export.html", context)
+
+
+def export_csv(start, end) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="billing-{timezone.localtime(start):%Y%m%d}-'
+        f'{timezone.localtime(end):%Y%m%d}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["record", "id", "date (Kyiv)", "Migration ID", "customer", "method/kind",
+                     "status", "amount", "currency", "rate (USD per unit)", "USD",
+                     "invoice/credit note"])
+    payments = payments_received(start=start, end=end)
+    for p in payments:
+        invoice = getattr(p, "invoice", None)
+        writer.writerow(["payment", p.pk, kyiv(p.transaction_at), p.migration.migration_id,
+                         p.migration.customer.user.email, p.method, p.status,
+                         p.amount.amount, p.amount.currency, p.exchange_rate, p.total_usd,
+                         invoice.number if invoice else ""])
+    for r in refunds_made(start=start, end=end):
+        note = getattr(r, "credit_note", None)
+        writer.writerow(["refund", r.pk, kyiv(r.created_at), r.payment.migration.migration_id,
+                         r.payment.migration.customer.user.email, r.kind,
+                         "paid out" if r.paid_out_at else "to pay out", r.amount.amount,
+                         r.amount.currency, r.payment.exchange_rate, r.amount_usd,
+                         note.number if note else ""])
+    totals = payment_totals(payments)
+    for currency, amount in sorted(totals.by_currency.items()):
+        writer.writerow(["total payments", "", "", "", "", "", "", amount, currency, "", "", ""])
+    writer.writerow(["total payments converted", "", "", "", "", "", "", totals.usd_total,
+                     "USD", "stored rates", "", ""])
+    return response
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    list_display = ["number", "payment", "amount", "issued_kyiv", "funds_kyiv"]
+    list_filter = ["year"]
+    search_fields = ["number", "payment__migration__migration_id"]
+    list_select_related = ["payment__migration"]
+    actions = ["record_funds"]
+
+    @admin.display(description="issued (Kyiv)", ordering="issued_at")
+    def issued_kyiv(self, obj):
+        return kyiv(obj.issued_at)
+
+    @admin.display(description="funds received (Kyiv)", ordering="funds_received_at")
+    def funds_kyiv(self, obj):
+        return kyiv(obj.funds_received_at)
+
+    @admin.action(description="Record that the funds arrived (BIL-2)", permissions=["change"])
+    def record_funds(self, request, queryset):
+        for invoice in queryset:
+            try:
+                invoice_record_funds(invoice=invoice, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{invoice}: {'; '.join(exc.messages)}",
+                                  messages.ERROR)
+            else:
+                self.message_user(request, f"{invoice}: funds recorded, payment completed.")
+
+
+@admin.register(ProviderNotification)
+class ProviderNotificationAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "received_kyiv", "ipn_type", "order_id", "amount", "currency",
+                    "test_mode", "signature_valid", "verdict", "error"]
+    list_filter = ["verdict", "ipn_type", "test_mode", "signature_valid"]
+    search_fields = ["order_id", "raw_body"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="received (Kyiv)", ordering="received_at")
+    def received_kyiv(self, obj):
+        return kyiv(obj.received_at)
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(MoneyRecordAdmin):
+    list_display = ["currency", "rate_to_usd", "valid_from", "created_by"]
+    list_filter = ["currency"]
+    list_select_related = ["created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(TaxRule)
+class TaxRuleAdmin(MoneyRecordAdmin):
+    list_display = ["country", "name", "rate_percent"]
+    search_fields = ["country", "name"]

@@ -1,0 +1,56 @@
+"""Statuses and kinds of the billing records (BIL-1..14)."""
+
+from django.db import models
+
+
+class PaymentMethod(models.TextChoices):
+    """BIL-2: the accepted payment methods."""
+
+    CARD = "card", "Card"
+    PAYPAL = "paypal", "PayPal"
+    WIRE = "wire", "Wire transfer"
+
+
+class PaymentPurpose(models.TextChoices):
+    ORDER = "order", "Order (billed in advance, BIL-1)"
+    SURCHARGE = "surcharge", "Surcharge for new records (BIL-5)"
+
+
+class PaymentStatus(models.TextChoices):
+    """The allowed moves between them are data in ``billing.transitions``."""
+
+    PENDING = "pending", "Pending"
+    COMPLETED = "completed", "Completed"
+    EXPIRED = "expired", "Cancelled after 30 days (BIL-4)"
+    REFUNDED = "refunded", "Refunded"
+    CHARGED_BACK = "charged_back", "Charged back"
+    FAILED = "failed", "Failed"
+
+
+class NotificationVerdict(models.TextChoices):
+    RECEIVED = "received", "Received, not processed yet"
+    APPLIED = "applied", "Applied"
+    DUPLICATE = "duplicate", "Repeat, acknowledged and not applied again"
+    REJECTED = "rejected", "Rejected (signature or test mode)"
+    FAILED = "failed", "Failed"
+    IGNORED = "ignored", "Ignored (type not used)"
+
+
+class RefundReason(models.TextChoices):
+    """The reason code the customer picks on the refund request form (BIL-8)."""
+
+    DATA_CORRUPTION = "data_corruption", "Data corrupted by the migration (partial refund)"
+    NOT_USED = "not_used", "Paid and did not use the service (full refund)"
+
+
+class RefundKind(models.TextChoices):
+    PARTIAL = "partial", "Partial (BIL-9, up to 30% of the migration price)"
+    FULL = "full", "Full less the 5% fee (BIL-10)"
+    PROVIDER = "provider", "Refunded by the payment provider"
+
+
+class RefundRequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    DENIED = "denied", "Denied"
+    PAID_OUT = "paid_out", "Paid out"

@@ -1,0 +1,45 @@
+"""E-mails billing sends to customers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+
+def _send(migration, subject: str, body: str) -> None:
+    email = migration.customer.user.email
+    send_mail(
+        subject=f"[SLA Portal] {subject}",
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+        fail_silently=False,
+    )
+
+
+def payment_cancelled(payment) -> None:
+    m = payment.migration
+    _send(
+        m,
+        f"Payment for migration {m.migration_id} cancelled",
+        f"Your payment of {payment.amount} for migration {m.migration_id} was valid for 30 "
+        "days after the transaction and the full migration did not start within them "
+        "(BIL-4). The payment is cancelled; the order is payable again with a new payment.",
+    )
+
+
+def refund_decided(request, refund=None) -> None:
+    m = request.migration
+    if refund is not None:
+        body = f"Your refund request for migration {m.migration_id} is approved: {refund.amount}."
+        if hasattr(refund, "data_deletion"):
+            body += (
+                "\nAs the refund is full, please delete all migrated data (images, database "
+                "dumps, CSV/XML files, backups) and confirm it on your billing page (BIL-13)."
+            )
+    else:
+        body = (
+            f"Your refund request for migration {m.migration_id} is denied: "
+            f"{request.deny_reason}"
+        )
+    _send(m, f"Refund request for migration {m.migration_id}", body)

@@ -1,0 +1,84 @@
+"""Forms of billing: the customer's refund request (BIL-8) and finance's admin forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from orders.models import Migration
+
+from .choices import RefundReason
+
+
+class RefundRequestForm(forms.Form):
+    """BIL-8: what the customer tells us. The customer pages render it and pass
+    ``cleaned_data`` to ``billing.services.refund_request_submit``."""
+
+    migration = forms.ModelChoiceField(
+        queryset=Migration.objects.none(), label="Order (Migration ID)",
+        to_field_name="migration_id",
+    )
+    reason = forms.ChoiceField(choices=RefundReason.choices, label="Reason")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What went wrong, with any error message.",
+    )
+    problem_first_reported_at = forms.DateTimeField(
+        required=False, label="When you first reported the problem",
+        help_text="Needed for a data-corruption refund (BIL-9).",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def __init__(self, *args, customer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if customer is not None:  # ACC-3: only the customer's own orders
+            self.fields["migration"].queryset = Migration.objects.filter(customer=customer)
+
+    def clean(self):
+        data = super().clean()
+        first = data.get("problem_first_reported_at")
+        if data.get("reason") == RefundReason.DATA_CORRUPTION and not first:
+            self.add_error("problem_first_reported_at",
+                           "Give the date you first reported the problem.")
+        if first and first > timezone.now():
+            self.add_error("problem_first_reported_at", "This date is in the future.")
+        return data
+
+
+class RefundApproveForm(forms.Form):
+    amount_usd = forms.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, label="Amount (USD)",
+        help_text="At most the computed cap; leave the cap to refund it in full.",
+    )
+
+
+class RefundDenyForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+                             label="Reason (sent to the customer)")
+
+
+class PayoutForm(forms.Form):
+    provider_reference = forms.CharField(max_length=80, label="Provider reference")
+
+
+class PeriodForm(forms.Form):
+    """CSV export of payments and refunds for a period (dates in Kyiv time)."""
+
+    date_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise forms.ValidationError("The period ends before it starts.")
+        return data
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        tz = timezone.get_current_timezone()
+        start = dt.datetime.combine(self.cleaned_data["date_from"], dt.time.min, tzinfo=tz)
+        end = dt.datetime.combine(
+            self.cleaned_data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz
+        )
+        return start, end

@@ -1,0 +1,35 @@
+"""Billing records: payments, invoices, notifications, rates, taxes, discount codes,
+refund requests, refunds and credit notes (SPEC BIL-1..14)."""
+
+from .discounts import DiscountCode, DiscountRedemption
+from .payments import (
+    ExchangeRate,
+    Invoice,
+    NumberSequence,
+    Payment,
+    ProviderNotification,
+    TaxRule,
+)
+from .refunds import (
+    CreditNote,
+    DataDeletionConfirmation,
+    ImmutableRecordError,
+    Refund,
+    RefundRequest,
+)
+
+__all__ = [
+    "CreditNote",
+    "DataDeletionConfirmation",
+    "DiscountCode",
+    "DiscountRedemption",
+    "ExchangeRate",
+    "ImmutableRecordError",
+    "Invoice",
+    "NumberSequence",
+    "Payment",
+    "ProviderNotification",
+    "Refund",
+    "RefundRequest",
+    "TaxRule",
+]

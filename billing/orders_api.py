@@ -1,0 +1,46 @@
+"""The orders services billing calls (billing knows orders, never the reverse).
+
+One place for the contract with ``orders.services``; imported lazily so that billing
+loads while orders is being built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def _services():
+    from orders import services
+
+    return services
+
+
+def confirm(*, migration, actor) -> None:
+    """ORD-4: quoted → confirmed."""
+    _services().migration_confirm(migration=migration, actor=actor)
+
+
+def mark_paid(*, migration, actor, now: dt.datetime | None = None) -> None:
+    """ORD-5: confirmed → paid (sets paid_at)."""
+    _services().migration_mark_paid(migration=migration, actor=actor, now=now)
+
+
+def payment_cancelled(*, migration, actor, now: dt.datetime | None = None) -> None:
+    """BIL-4: paid → confirmed, payable again."""
+    _services().migration_payment_cancelled(migration=migration, actor=actor, now=now)
+
+
+def stop(*, migration, actor, reason: str, now: dt.datetime | None = None) -> None:
+    """ORD-17: a refunded (or charged-back) migration stops; one already stopped stays so
+    (a second partial refund or a charge-back after a refund)."""
+    from orders.choices import MigrationStatus
+
+    migration.refresh_from_db(fields=["status"])
+    if migration.status == MigrationStatus.STOPPED:
+        return
+    _services().migration_stop(migration=migration, actor=actor, reason=reason, now=now)
+
+
+def started(migration) -> bool:
+    """BIL-4/BIL-10: has the full migration started?"""
+    return bool(_services().migration_started(migration))

@@ -1,0 +1,18 @@
+from slaportal.schedules import PeriodicJob
+
+PERIODIC_TASKS = [
+    PeriodicJob(
+        name="billing: cancel payments past their 30 days",
+        task="billing.expire_payments",
+        crontab="5 * * * *",
+        description="BIL-4: cancel payments whose 30 days passed without a full migration "
+        "start, tell the customer, leave the order payable again (500 per run).",
+    ),
+    PeriodicJob(
+        name="billing: refresh refund eligibility",
+        task="billing.refresh_refund_eligibility",
+        crontab="35 * * * *",
+        description="BIL-8: re-evaluate undecided refund requests so the queue shows "
+        "current pass/fail per rule (72 business hours, payment validity).",
+    ),
+]

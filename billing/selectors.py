@@ -1,0 +1,117 @@
+"""Reads of billing that more than one caller needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet, Sum
+
+from .choices import PaymentStatus
+from .models import Payment, Refund
+from .money import ZERO, cents
+
+PAID_STATUSES = (PaymentStatus.COMPLETED, PaymentStatus.REFUNDED, PaymentStatus.EXPIRED,
+                 PaymentStatus.CHARGED_BACK)
+
+
+@dataclass(frozen=True)
+class CurrencyTotals:
+    """BIL-3: totals per currency, and the USD total converted with each payment's
+    stored rate — never a raw sum across currencies."""
+
+    by_currency: dict[str, Decimal]
+    count_by_currency: dict[str, int]
+    usd_total: Decimal
+
+
+def payments_received(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Payment]:
+    return (
+        Payment.objects.filter(transaction_at__gte=start, transaction_at__lt=end,
+                               status__in=PAID_STATUSES)
+        .select_related("migration__customer__user", "invoice")
+        .order_by("transaction_at", "pk")
+    )
+
+
+def refunds_made(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Refund]:
+    return (
+        Refund.objects.filter(created_at__gte=start, created_at__lt=end)
+        .select_related("payment__migration__customer__user", "credit_note", "request")
+        .order_by("created_at", "pk")
+    )
+
+
+def payment_totals(payments: QuerySet[Payment]) -> CurrencyTotals:
+    rows = (
+        payments.order_by()
+        .values("amount_currency")
+        .annotate(total=Sum("amount"), n=Count("pk"), usd=Sum("net_usd") + Sum("tax_usd"))
+    )
+    by_currency: dict[str, Decimal] = {}
+    counts: dict[str, int] = {}
+    usd_total = ZERO
+    for row in rows:
+        by_currency[row["amount_currency"]] = cents(row["total"])
+        counts[row["amount_currency"]] = row["n"]
+        usd_total += cents(row["usd"])
+    return CurrencyTotals(by_currency=by_currency, count_by_currency=counts,
+                          usd_total=usd_total)
+
+
+# Customer pages (ACC-3: a customer sees only their own payments and refund requests).
+
+def checkout_url(payment: Payment) -> str | None:
+    """Where the customer pays a card/PayPal payment.
+
+    Embedded run (DEBUG): the sandbox checkout. Production: ``PAYPRO_CHECKOUT_URL`` (the
+    PayPro Global checkout link of the product) with our IDs as ``x-`` custom fields, which
+    come back in the IPN's ORDER_CUSTOM_FIELDS. None for a wire transfer (invoice) or
+    when no checkout is configured.
+    """
+    from urllib.parse import urlencode
+
+    import environ
+    from django.conf import settings
+    from django.urls import reverse
+
+    from .choices import PaymentMethod
+
+    if payment.method == PaymentMethod.WIRE or payment.status != PaymentStatus.PENDING:
+        return None
+    if settings.DEBUG:
+        return reverse("billing:sandbox_checkout", args=[payment.pk])
+    base = environ.Env().str("PAYPRO_CHECKOUT_URL", default="")
+    if not base:
+        return None
+    params = urlencode({"x-migration_id": payment.migration.migration_id,
+                        "x-payment_id": payment.pk})
+    return f"{base}{'&' if '?' in base else '?'}{params}"
+
+
+def customer_payments(customer) -> QuerySet[Payment]:
+    return (
+        Payment.objects.filter(migration__customer=customer)
+        .select_related("migration", "invoice")
+        .order_by("-created_at")
+    )
+
+
+def customer_refund_requests(customer):
+    from .models import RefundRequest
+
+    return (
+        RefundRequest.objects.filter(customer=customer)
+        .select_related("migration")
+        .order_by("-submitted_at")
+    )
+
+
+def customer_pending_data_deletions(customer):
+    """BIL-13: full refunds whose data deletion the customer has not confirmed yet."""
+    from .models import DataDeletionConfirmation
+
+    return DataDeletionConfirmation.objects.filter(
+        migration__customer=customer, confirmed_at__isnull=True
+    ).select_related("migration")

@@ -1,0 +1,46 @@
+"""Every write of billing, by topic (keyword-only functions taking ``actor``)."""
+
+from .discounts import discount_code_save, discount_code_withdraw, discount_redeem, order_confirm
+from .ipn import ipn_receive, notification_process, notification_store
+from .numbering import number_take
+from .payments import (
+    invoice_record_funds,
+    payment_complete,
+    payment_expire,
+    payment_start,
+    payments_expire_due,
+)
+from .refunds import (
+    credit_note_issue,
+    data_deletion_confirm,
+    refund_approve,
+    refund_deny,
+    refund_record_payout,
+    refund_request_assess,
+    refund_request_submit,
+)
+from .surcharges import surcharge_create
+
+__all__ = [
+    "credit_note_issue",
+    "data_deletion_confirm",
+    "discount_code_save",
+    "discount_code_withdraw",
+    "discount_redeem",
+    "invoice_record_funds",
+    "ipn_receive",
+    "notification_process",
+    "notification_store",
+    "number_take",
+    "order_confirm",
+    "payment_complete",
+    "payment_expire",
+    "payment_start",
+    "payments_expire_due",
+    "refund_approve",
+    "refund_deny",
+    "refund_record_payout",
+    "refund_request_assess",
+    "refund_request_submit",
+    "surcharge_create",
+]

@@ -1,0 +1,227 @@
+"""Payments (BIL-1..4, BIL-6): starting a charge, funds arriving, validity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from djmoney.money import Money
+
+from orders.choices import MigrationStatus, QuoteLineKind
+from orders.models import Migration
+
+from .. import emails, orders_api
+from ..choices import PaymentMethod, PaymentPurpose, PaymentStatus
+from ..models import ExchangeRate, Invoice, Payment, TaxRule
+from ..money import ZERO, cents, percent_of, usd_to_currency
+from ..transitions import check_payment_move
+from .numbering import number_take
+
+BASE_CURRENCY = "USD"
+
+
+def order_lines_usd(migration: Migration) -> dict[str, Decimal]:
+    """The priced lines of the order by kind, in USD (surcharges are charged apart)."""
+    totals: dict[str, Decimal] = {}
+    for line in migration.quote_lines.all():
+        if line.kind == QuoteLineKind.SURCHARGE:
+            continue
+        if str(line.amount.currency) != BASE_CURRENCY:
+            raise ValidationError(f"Quote line {line} is not priced in USD (BIL-3).")
+        totals[line.kind] = totals.get(line.kind, ZERO) + line.amount.amount
+    return totals
+
+
+def order_discount_usd(migration: Migration) -> Decimal:
+    redemption = migration.discount_redemptions.first()
+    return redemption.amount_usd if redemption else ZERO
+
+
+def order_total_usd(migration: Migration) -> Decimal:
+    """BIL-1: the full order total, quote lines less the discount, before tax."""
+    return cents(sum(order_lines_usd(migration).values(), ZERO) - order_discount_usd(migration))
+
+
+def rate_for(currency: str, at: dt.datetime) -> Decimal:
+    """BIL-3: the rate finance recorded for the currency at that moment."""
+    if currency == BASE_CURRENCY:
+        return Decimal("1")
+    rate = (
+        ExchangeRate.objects.filter(currency=currency, valid_from__lte=at)
+        .order_by("-valid_from")
+        .first()
+    )
+    if rate is None:
+        raise ValidationError(
+            {"currency": f"No exchange rate for {currency} yet; finance records one first."}
+        )
+    return rate.rate_to_usd
+
+
+def tax_for(*, country: str, net_usd: Decimal) -> tuple[str, Decimal]:
+    """BIL-6: the tax on top of the fee. US customers pay none (the vendor covers US
+    federal and state taxes); others pay the configured rate, none without a rule."""
+    country = (country or "").upper()
+    if not country or country == "US":
+        return "", ZERO
+    rule = TaxRule.objects.filter(country=country).first()
+    if rule is None:
+        return "", ZERO
+    return rule.name, percent_of(net_usd, rule.rate_percent)
+
+
+def _build_payment(
+    *, migration: Migration, purpose: str, method: str, net_usd: Decimal, discount_usd: Decimal,
+    currency: str, country: str, actor, now: dt.datetime,
+) -> Payment:
+    if method not in PaymentMethod.values:
+        raise ValidationError({"method": f"Unknown payment method {method!r}."})
+    if net_usd <= 0:
+        raise ValidationError("There is nothing to pay on this order.")
+    tax_name, tax_usd = tax_for(country=country, net_usd=net_usd)
+    rate = rate_for(currency, now)
+    payment = Payment.objects.create(
+        migration=migration,
+        purpose=purpose,
+        method=method,
+        net_usd=net_usd,
+        discount_usd=discount_usd,
+        tax_usd=tax_usd,
+        tax_name=tax_name,
+        billing_country=(country or "").upper(),
+        amount=Money(usd_to_currency(net_usd + tax_usd, rate), currency),
+        exchange_rate=rate,
+        created_by=actor,
+    )
+    if method == PaymentMethod.WIRE:
+        invoice_issue(payment=payment, now=now)
+    return payment
+
+
+@transaction.atomic
+def payment_start(
+    *, migration: Migration, method: str, actor, currency: str = BASE_CURRENCY,
+    country: str = "", now: dt.datetime | None = None,
+) -> Payment:
+    """BIL-1/BIL-2: charge the full order total in advance.
+
+    Card and PayPal wait for the provider's notification; a wire transfer gets a
+    numbered invoice and waits for finance to record the funds (ORD-5).
+    """
+    now = now or timezone.now()
+    migration = Migration.objects.select_for_update().get(pk=migration.pk)
+    if migration.status != MigrationStatus.CONFIRMED:
+        raise ValidationError(
+            f"Migration {migration.migration_id} is {migration.get_status_display().lower()}; "
+            "only a confirmed order can be paid."
+        )
+    if Payment.objects.filter(migration=migration, purpose=PaymentPurpose.ORDER).live().exists():
+        raise ValidationError("This order already has a live payment.")
+    return _build_payment(
+        migration=migration, purpose=PaymentPurpose.ORDER, method=method,
+        net_usd=order_total_usd(migration), discount_usd=order_discount_usd(migration),
+        currency=currency, country=country, actor=actor, now=now,
+    )
+
+
+def invoice_issue(*, payment: Payment, now: dt.datetime) -> Invoice:
+    """BIL-2: the numbered invoice of a wire transfer (gap-free per year)."""
+    year = timezone.localtime(now).year
+    sequence, number = number_take(series="INV", year=year)
+    return Invoice.objects.create(
+        number=number, year=year, sequence=sequence, payment=payment,
+        amount=payment.amount, issued_at=now,
+    )
+
+
+@transaction.atomic
+def payment_complete(
+    *, payment: Payment, actor, now: dt.datetime | None = None, provider_order_id: str = ""
+) -> Payment:
+    """The funds arrived: the payment completes, its 30 days start (BIL-4), and the order
+    is paid so the full migration may start (ORD-5)."""
+    now = now or timezone.now()
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    check_payment_move(payment.status, PaymentStatus.COMPLETED)
+    payment.status = PaymentStatus.COMPLETED
+    payment.transaction_at = now
+    if provider_order_id:
+        payment.provider_order_id = provider_order_id
+    payment.save(update_fields=["status", "transaction_at", "provider_order_id"])
+    if payment.purpose == PaymentPurpose.ORDER:
+        orders_api.mark_paid(migration=payment.migration, actor=actor, now=now)
+    return payment
+
+
+@transaction.atomic
+def invoice_record_funds(*, invoice: Invoice, actor, now: dt.datetime | None = None) -> Invoice:
+    """BIL-2: finance records that the wire transfer's funds arrived."""
+    now = now or timezone.now()
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.funds_received_at is not None:
+        raise ValidationError(f"The funds of invoice {invoice.number} are already recorded.")
+    invoice.funds_received_at = now
+    invoice.funds_recorded_by = actor
+    invoice.save(update_fields=["funds_received_at", "funds_recorded_by"])
+    payment_complete(payment=invoice.payment, actor=actor, now=now)
+    return invoice
+
+
+@transaction.atomic
+def payment_set_status(*, payment: Payment, status: str, now: dt.datetime) -> Payment:
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    check_payment_move(payment.status, status)
+    payment.status = status
+    payment.closed_at = now
+    payment.save(update_fields=["status", "closed_at"])
+    return payment
+
+
+@transaction.atomic
+def payment_expire(*, payment: Payment, actor=None, now: dt.datetime | None = None) -> bool:
+    """BIL-4: cancel a payment whose 30 days passed with no full migration started.
+
+    Returns False (and changes nothing) when the payment is still valid, already
+    closed, or the migration started: safe to run twice.
+    """
+    now = now or timezone.now()
+    skip = connection.features.has_select_for_update_skip_locked
+    payment = (
+        Payment.objects.select_for_update(skip_locked=skip)
+        .select_related("migration__customer__user")
+        .filter(pk=payment.pk)
+        .first()
+    )
+    if payment is None:  # another worker holds it (PostgreSQL skip_locked)
+        return False
+    if payment.status != PaymentStatus.COMPLETED or payment.purpose != PaymentPurpose.ORDER:
+        return False
+    if payment.is_valid_at(now) or orders_api.started(payment.migration):
+        return False
+    payment_set_status(payment=payment, status=PaymentStatus.EXPIRED, now=now)
+    orders_api.payment_cancelled(migration=payment.migration, actor=actor, now=now)
+    transaction.on_commit(lambda: emails.payment_cancelled(payment))
+    return True
+
+
+def payments_expire_due(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """BIL-4 beat job: cancel up to ``batch`` payments past their 30 days.
+
+    Each payment is its own transaction (a job killed halfway keeps what it did) and is
+    re-checked under its row lock; on PostgreSQL a row another worker holds is skipped,
+    so two runs never collide and a second run finds nothing left to do.
+    """
+    now = now or timezone.now()
+    done = 0
+    ids = list(
+        Payment.objects.validity_passed(now)
+        .order_by("transaction_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    for pk in ids:
+        if payment_expire(payment=Payment(pk=pk), now=now):
+            done += 1
+    return done

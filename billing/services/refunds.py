@@ -1,0 +1,251 @@
+"""Refund requests (BIL-8..13): filed by customers, decided once by finance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from djmoney.money import Money
+
+from orders.models import Migration
+
+from .. import emails, orders_api
+from ..choices import PaymentStatus, RefundKind, RefundRequestStatus
+from ..eligibility import Eligibility, evaluate, order_payment
+from ..models import CreditNote, DataDeletionConfirmation, Payment, Refund, RefundRequest
+from ..money import cents, usd_to_currency
+from ..transitions import check_refund_request_move
+from .numbering import number_take
+from .payments import payment_set_status
+
+ASSESSMENT_FIELDS = (
+    "vendor_fault", "engineer_verified_by", "engineer_verified_at", "problem_resolved_at",
+    "platform_limitation", "database_dump_source", "third_party_delay",
+    "customer_interference", "reports_or_settings",
+)
+
+
+def _store_evaluation(request: RefundRequest, now: dt.datetime) -> Eligibility:
+    result = evaluate(request, now=now)
+    RefundRequest.objects.filter(pk=request.pk).update(
+        eligibility_summary=result.summary[:200], eligible_amount_usd=result.amount_usd,
+        evaluated_at=now,
+    )
+    request.eligibility_summary = result.summary[:200]
+    request.eligible_amount_usd = result.amount_usd
+    request.evaluated_at = now
+    return result
+
+
+@transaction.atomic
+def refund_request_submit(
+    *, customer, migration: Migration, reason: str, description: str,
+    problem_first_reported_at: dt.datetime | None, actor, now: dt.datetime | None = None,
+) -> RefundRequest:
+    """BIL-8: the customer files a refund request for one of their orders."""
+    now = now or timezone.now()
+    if migration.customer_id != customer.pk:
+        raise ValidationError({"migration": "You can request refunds for your own orders only."})
+    if problem_first_reported_at and problem_first_reported_at > now:
+        raise ValidationError(
+            {"problem_first_reported_at": "The first report cannot be in the future."}
+        )
+    request = RefundRequest(
+        migration=migration, customer=customer, reason=reason, description=description,
+        problem_first_reported_at=problem_first_reported_at, submitted_at=now,
+    )
+    request.full_clean()
+    request.save()
+    _store_evaluation(request, now)
+    return request
+
+
+@transaction.atomic
+def refund_request_assess(
+    *, request: RefundRequest, actor, now: dt.datetime | None = None, **facts
+) -> Eligibility:
+    """Finance/engineers record the facts BIL-9/BIL-11 need; the evaluation is redone."""
+    now = now or timezone.now()
+    unknown = set(facts) - set(ASSESSMENT_FIELDS)
+    if unknown:
+        raise ValidationError(f"Not assessment fields: {sorted(unknown)}.")
+    request = RefundRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RefundRequestStatus.SUBMITTED:
+        raise ValidationError("A decided refund request is not assessed again.")
+    for name, value in facts.items():
+        setattr(request, name, value)
+    if facts.get("engineer_verified_by") and not request.engineer_verified_at:
+        request.engineer_verified_at = now
+    request._change_reason = f"assessed by {actor}"
+    request.save()
+    return _store_evaluation(request, now)
+
+
+def credit_note_issue(*, refund: Refund, now: dt.datetime) -> CreditNote:
+    """The numbered, immutable credit note of a refund."""
+    year = timezone.localtime(now).year
+    sequence, number = number_take(series="CN", year=year)
+    migration = refund.payment.migration
+    return CreditNote.objects.create(
+        number=number, year=year, sequence=sequence, refund=refund, amount=refund.amount,
+        issued_at=now,
+        text=(
+            f"Credit note {number} for migration {migration.migration_id}: "
+            f"{refund.get_kind_display()}, {refund.amount} "
+            f"({refund.amount_usd} USD) on payment #{refund.payment_id}."
+        ),
+    )
+
+
+@transaction.atomic
+def refund_approve(
+    *, request: RefundRequest, actor, amount_usd: Decimal | None = None,
+    now: dt.datetime | None = None,
+) -> Refund:
+    """BIL-9/10/12/13: approve once, within the computed cap; the migration stops.
+
+    The request row is locked first: a second approval waits, then finds the request
+    decided and is refused — two finance users approving at once make one refund.
+    """
+    now = now or timezone.now()
+    request = RefundRequest.objects.select_for_update().select_related(
+        "migration__customer__user"
+    ).get(pk=request.pk)
+    check_refund_request_move(request.status, RefundRequestStatus.APPROVED)
+    # Lock the payment before reading what was already refunded on it, so approvals of
+    # two requests on one order never refund more than BIL-12 allows together.
+    paid = order_payment(request.migration)
+    if paid is not None:
+        Payment.objects.select_for_update().filter(pk=paid.pk).first()
+    result = evaluate(request, now=now)
+    if not result.eligible:
+        failed = "; ".join(f"{r.rule}: {r.label}" for r in result.rules if not r.passed)
+        raise ValidationError(f"Not eligible for a refund — {failed}.")
+    payment = result.payment
+    cap = result.amount_usd
+    amount_usd = cents(cap if amount_usd is None else Decimal(amount_usd))
+    if amount_usd <= 0 or amount_usd > cap:
+        raise ValidationError(
+            {"amount_usd": f"The refund must be more than 0 and at most {cap} USD."}
+        )
+    request.status = RefundRequestStatus.APPROVED
+    request.decided_by = actor
+    request.decided_at = now
+    request.eligibility_summary = result.summary[:200]
+    request.eligible_amount_usd = cap
+    request.save(update_fields=["status", "decided_by", "decided_at", "eligibility_summary",
+                                "eligible_amount_usd"])
+    currency = str(payment.amount.currency)
+    refund = Refund.objects.create(
+        payment=payment, request=request, kind=result.kind, amount_usd=amount_usd,
+        amount=Money(usd_to_currency(amount_usd, payment.exchange_rate), currency),
+        created_at=now, created_by=actor,
+    )
+    credit_note_issue(refund=refund, now=now)
+    if result.kind == RefundKind.FULL:
+        payment_set_status(payment=payment, status=PaymentStatus.REFUNDED, now=now)
+        # BIL-13: after a full refund the customer confirms deleting the migrated data.
+        DataDeletionConfirmation.objects.create(
+            migration=request.migration, refund=refund, requested_at=now
+        )
+    # ORD-17/BIL-13: no further work on a refunded migration.
+    orders_api.stop(migration=request.migration, actor=actor, now=now,
+                    reason=f"Refund approved (refund request #{request.pk}).")
+    transaction.on_commit(lambda: emails.refund_decided(request, refund))
+    return refund
+
+
+@transaction.atomic
+def refund_deny(
+    *, request: RefundRequest, actor, reason: str, now: dt.datetime | None = None
+) -> RefundRequest:
+    """BIL-8: finance denies a request, with the reason the customer will read."""
+    now = now or timezone.now()
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Give the reason for the denial."})
+    request = RefundRequest.objects.select_for_update().select_related(
+        "migration__customer__user"
+    ).get(pk=request.pk)
+    check_refund_request_move(request.status, RefundRequestStatus.DENIED)
+    request.status = RefundRequestStatus.DENIED
+    request.decided_by = actor
+    request.decided_at = now
+    request.deny_reason = reason.strip()
+    request.save(update_fields=["status", "decided_by", "decided_at", "deny_reason"])
+    transaction.on_commit(lambda: emails.refund_decided(request))
+    return request
+
+
+@transaction.atomic
+def refund_record_payout(
+    *, refund: Refund, actor, provider_reference: str, now: dt.datetime | None = None
+) -> Refund:
+    """Finance records the payout made at the provider (its reference)."""
+    now = now or timezone.now()
+    if not (provider_reference or "").strip():
+        raise ValidationError({"provider_reference": "Give the provider's reference."})
+    refund = Refund.objects.select_for_update().get(pk=refund.pk)
+    if refund.paid_out_at is not None:
+        raise ValidationError("This refund's payout is already recorded.")
+    refund.provider_reference = provider_reference.strip()
+    refund.paid_out_at = now
+    refund.save(update_fields=["provider_reference", "paid_out_at"])
+    if refund.request_id:
+        request = RefundRequest.objects.select_for_update().get(pk=refund.request_id)
+        check_refund_request_move(request.status, RefundRequestStatus.PAID_OUT)
+        request.status = RefundRequestStatus.PAID_OUT
+        request.save(update_fields=["status"])
+    return refund
+
+
+@transaction.atomic
+def data_deletion_confirm(
+    *, confirmation: DataDeletionConfirmation, actor, statement: str = "",
+    now: dt.datetime | None = None,
+) -> DataDeletionConfirmation:
+    """BIL-13: the customer confirms they deleted all migrated data."""
+    now = now or timezone.now()
+    confirmation = DataDeletionConfirmation.objects.select_for_update().select_related(
+        "migration__customer"
+    ).get(pk=confirmation.pk)
+    if actor is None or confirmation.migration.customer.user_id != actor.pk:
+        raise ValidationError("Only the customer of the migration confirms the deletion.")
+    if confirmation.confirmed_at is not None:
+        return confirmation
+    confirmation.confirmed_at = now
+    confirmation.confirmed_by = actor
+    confirmation.statement = statement
+    confirmation.save(update_fields=["confirmed_at", "confirmed_by", "statement"])
+    return confirmation
+
+
+def refund_requests_reevaluate(
+    *, calendar_slugs: frozenset[str] | None = None, now: dt.datetime | None = None,
+    batch: int = 500,
+) -> int:
+    """Refresh the stored eligibility of undecided requests (the queue's at-a-glance
+    column): time passes (72 business hours, 30-day validity) and calendars change
+    (CAL-8). Only requests on lines whose resolution calendar changed, when given."""
+    from ..eligibility import RESOLUTION_CALENDAR
+
+    now = now or timezone.now()
+    requests = RefundRequest.objects.filter(status=RefundRequestStatus.SUBMITTED)
+    if calendar_slugs is not None:
+        lines = [line for line, slug in RESOLUTION_CALENDAR.items() if slug in calendar_slugs]
+        if not lines:
+            return 0
+        requests = requests.filter(migration__line__in=lines)
+    done = 0
+    # The least recently evaluated first, so runs of ``batch`` rows cover the whole queue.
+    oldest_first = requests.select_related("migration").order_by(
+        F("evaluated_at").asc(nulls_first=True), "pk"
+    )
+    for request in oldest_first[:batch]:
+        with transaction.atomic():
+            _store_evaluation(request, now)
+        done += 1
+    return done
