@@ -25,6 +25,7 @@ SEEDS = [
         "slaportal.calendars.migrations.0002_seed_calendars", "seed", "calendars.BusinessCalendar"
     ),
     SeedMigration("support.migrations.0002_seed_plans", "seed", "support.SupportPlan"),
+    SeedMigration("orders.migrations.0003_seed_catalogue", "seed", "orders.Platform"),
 ]
 
 
