@@ -1,0 +1,28 @@
+from slaportal.schedules import PeriodicJob
+
+PERIODIC_TASKS = [
+    PeriodicJob(name="orders: archive migrations after retention", every_seconds=3600,
+                task="orders.archive_due_migrations",
+                description="ORD-15: archive 5 (Signature 10) days after, no open problem."),
+    PeriodicJob(name="orders: remove demo data", every_seconds=3600,
+                task="orders.remove_due_demos",
+                description="ORD-15: demos 7 days without a full migration, 30 at most."),
+    PeriodicJob(name="orders: end validation periods", every_seconds=3600,
+                task="orders.validate_due_migrations",
+                description="ORD-6: CMS results accepted 14 days after completion."),
+    PeriodicJob(name="orders: access reminders", every_seconds=900,
+                task="orders.send_access_reminders",
+                description="ORD-14/ACC-4: remind to restrict or change access, once."),
+    PeriodicJob(name="orders: package auto-acceptance", every_seconds=3600,
+                task="orders.auto_accept_packages",
+                description="ORD-12: performed 30 days after validation."),
+    PeriodicJob(name="orders: custom work auto-acceptance", every_seconds=3600,
+                task="orders.auto_accept_custom_work",
+                description="ORD-10: accepted 7 days after delivery without an issue."),
+    PeriodicJob(name="orders: non-profit weekly review", crontab="0 9 * * 1",
+                task="orders.nonprofit_weekly_digest",
+                description="ORD-16: Monday 09:00 — the weekly review queue to managers."),
+    PeriodicJob(name="orders: resume interval pauses", every_seconds=600,
+                task="orders.auto_resume_pauses",
+                description="ORD-9: a pause that reached 5 days resumes by itself."),
+]

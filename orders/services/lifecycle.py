@@ -1,0 +1,290 @@
+"""ORD-1/5/6/17: the migration lifecycle, and the contract billing calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..choices import EventSource, MigrationKind, MigrationStatus
+from ..errors import MigrationStopped, OrderError, TransitionNotAllowed
+from ..models import Migration, MigrationEvent
+from ..transitions import allowed_next
+
+S = MigrationStatus
+
+# Milestone stamped the first time a status is reached (kept on later visits: ORD-13
+# counts restarts from the *initial* completion).
+_MILESTONES = {
+    S.RUNNING: "started_at",
+    S.COMPLETED: "completed_at",
+    S.VALIDATED: "validated_at",
+    S.ARCHIVED: "archived_at",
+    S.STOPPED: "stopped_at",
+}
+
+
+def lock(migration: Migration) -> Migration:
+    """The migration's row, locked for this transaction, refusing a stopped one."""
+    locked = Migration.objects.select_for_update().get(pk=migration.pk)
+    if locked.status == S.STOPPED:
+        raise MigrationStopped(
+            f"Migration {locked.migration_id} was stopped (ORD-17): no further actions."
+        )
+    return locked
+
+
+def _sync(target: Migration, source: Migration) -> None:
+    for field in source._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
+@transaction.atomic
+def migration_transition(
+    *,
+    migration: Migration,
+    to_status: str,
+    actor=None,
+    note: str = "",
+    now: dt.datetime | None = None,
+    source: str = EventSource.ADMIN,
+    updates: dict | None = None,
+) -> Migration:
+    """Move ``migration`` to ``to_status`` if transitions.py allows it; record the event.
+
+    Raises TransitionNotAllowed (MigrationStopped for a stopped one) and changes nothing.
+    """
+    now = now or timezone.now()
+    locked = lock(migration)
+    from_status = locked.status
+    if to_status not in allowed_next(locked.kind, from_status):
+        raise TransitionNotAllowed(
+            f"Migration {locked.migration_id} ({locked.get_kind_display()}) cannot go from "
+            f"{S(from_status).label} to {S(to_status).label}."
+        )
+    if to_status == S.RUNNING and locked.kind != MigrationKind.DEMO and locked.paid_at is None:
+        raise TransitionNotAllowed(
+            f"Migration {locked.migration_id} is not paid: it starts only after the "
+            "payment is received (ORD-5)."
+        )
+    locked.status = to_status
+    milestone = _MILESTONES.get(to_status)
+    if milestone and getattr(locked, milestone) is None:
+        setattr(locked, milestone, now)
+    for name, value in (updates or {}).items():
+        setattr(locked, name, value)
+    locked._history_user = actor if getattr(actor, "pk", None) else None
+    locked.save()
+    MigrationEvent.objects.create(
+        migration=locked, from_status=from_status, to_status=to_status,
+        actor=actor if getattr(actor, "pk", None) else None, source=source, at=now,
+        note=note[:500],
+    )
+    _sync(migration, locked)
+    return migration
+
+
+def migration_note(
+    *, migration: Migration, actor, note: str, source: str = EventSource.ADMIN,
+    now: dt.datetime | None = None,
+) -> MigrationEvent:
+    """A milestone on the timeline without a status change (progress, access, ...)."""
+    return MigrationEvent.objects.create(
+        migration=migration, actor=actor if getattr(actor, "pk", None) else None,
+        source=source, at=now or timezone.now(), note=note[:500],
+    )
+
+
+# --------------------------------------------------------------- billing's contract
+
+
+def migration_confirm(
+    *, migration: Migration, actor, now: dt.datetime | None = None
+) -> Migration:
+    """ORD-4: the customer confirms the quote (quoted → confirmed)."""
+    return migration_transition(
+        migration=migration, to_status=S.CONFIRMED, actor=actor, now=now,
+        note="Quote confirmed",
+        source=EventSource.CUSTOMER,
+    )
+
+
+def migration_mark_paid(*, migration: Migration, actor, now: dt.datetime | None = None):
+    """ORD-5: payment received (confirmed → paid, sets paid_at)."""
+    now = now or timezone.now()
+    return migration_transition(
+        migration=migration, to_status=S.PAID, actor=actor, now=now, note="Payment received",
+        source=EventSource.SYSTEM, updates={"paid_at": now},
+    )
+
+
+def migration_payment_cancelled(
+    *, migration: Migration, actor, now: dt.datetime | None = None
+) -> Migration:
+    """BIL-4: the payment lapsed before the start: payable again (→ confirmed)."""
+    current = Migration.objects.only("status").get(pk=migration.pk).status
+    if current not in (S.PAID, S.ACCESS_VERIFIED):
+        raise TransitionNotAllowed(
+            f"Migration {migration.migration_id}: only a paid migration that has not started "
+            f"can have its payment cancelled (it is {S(current).label})."
+        )
+    return migration_transition(
+        migration=migration, to_status=S.CONFIRMED, actor=actor, now=now,
+        note="Payment cancelled (BIL-4): payable again", source=EventSource.SYSTEM,
+        updates={"paid_at": None},
+    )
+
+
+def migration_stop(
+    *, migration: Migration, actor, reason: str, now: dt.datetime | None = None
+) -> Migration:
+    """ORD-17: a refunded migration stops; every later action on it is refused."""
+    if not reason.strip():
+        raise OrderError("A reason is required to stop a migration (ORD-17).")
+    return migration_transition(
+        migration=migration, to_status=S.STOPPED, actor=actor, now=now,
+        note=f"Stopped: {reason}", source=EventSource.SYSTEM,
+        updates={"stop_reason": reason[:300]},
+    )
+
+
+def migration_started(migration: Migration) -> bool:
+    """BIL-4/BIL-10: has the migration started (the engine or a manager started it)?"""
+    return migration.started_at is not None
+
+
+# ------------------------------------------------------------ milestones (ORD-1, 6)
+
+
+def migration_start(
+    *, migration: Migration, actor, now: dt.datetime | None = None,
+    source: str = EventSource.ADMIN, note: str = "Migration started",
+) -> Migration:
+    """The engine (or a manager) starts it: ORD-5 (paid), ORD-8 (delta window)."""
+    from .entitlements import delta_check_start
+
+    now = now or timezone.now()
+    current = Migration.objects.only("status").get(pk=migration.pk).status
+    if current in (S.COMPLETED, S.VALIDATED):
+        raise TransitionNotAllowed(
+            f"Migration {migration.migration_id} is {S(current).label}: running it again is "
+            "an insured restart (ORD-13), a re-migration (ORD-7) or a delta (ORD-8)."
+        )
+    delta_check_start(migration=migration, now=now)
+    return migration_transition(
+        migration=migration, to_status=S.RUNNING, actor=actor, now=now, source=source,
+        note=note,
+    )
+
+
+@transaction.atomic
+def migration_progress(
+    *, migration: Migration, done: int, total: int, actor=None,
+    now: dt.datetime | None = None, source: str = EventSource.ENGINE,
+) -> Migration:
+    locked = lock(migration)
+    if locked.status != S.RUNNING:
+        raise TransitionNotAllowed(
+            f"Migration {locked.migration_id} is {S(locked.status).label}, not running: "
+            "no progress can be reported."
+        )
+    if done < 0 or total < 0 or done > total:
+        raise OrderError("Progress needs 0 ≤ done ≤ total.")
+    Migration.objects.filter(pk=locked.pk).update(records_done=done, records_total=total)
+    migration.records_done, migration.records_total = done, total
+    return migration
+
+
+@transaction.atomic
+def migration_complete(
+    *, migration: Migration, actor, migrated: int = 0, skipped: int = 0, failed: int = 0,
+    now: dt.datetime | None = None, source: str = EventSource.ADMIN,
+) -> Migration:
+    """The migration finished: record counts; set the access reminder (ORD-14)."""
+    from .access import access_reminder_due
+
+    now = now or timezone.now()
+    migration_transition(
+        migration=migration, to_status=S.COMPLETED, actor=actor, now=now, source=source,
+        note=f"Completed: {migrated} migrated, {skipped} skipped, {failed} failed",
+        updates={"records_migrated": migrated, "records_skipped": skipped,
+                 "records_failed": failed},
+    )
+    if migration.insurance_id and migration.insurance_until is None:
+        from .entitlements import insurance_window_end
+
+        until = insurance_window_end(migration)
+        Migration.objects.filter(pk=migration.pk).update(insurance_until=until)
+        migration.insurance_until = until
+    due = access_reminder_due(migration=migration)
+    if due and migration.access_reminder_sent_at is None:
+        Migration.objects.filter(pk=migration.pk).update(access_reminder_due_at=due)
+        migration.access_reminder_due_at = due
+    return migration
+
+
+def migration_fail(
+    *, migration: Migration, actor, reason: str, now: dt.datetime | None = None,
+    source: str = EventSource.ADMIN,
+) -> Migration:
+    return migration_transition(
+        migration=migration, to_status=S.FAILED, actor=actor, now=now, source=source,
+        note=f"Failed: {reason}", updates={"failure_reason": reason[:300]},
+    )
+
+
+def migration_restart(
+    *, migration: Migration, actor, now: dt.datetime | None = None,
+    source: str = EventSource.ADMIN,
+) -> Migration:
+    """A failed migration runs again."""
+    if migration.status != S.FAILED:
+        raise TransitionNotAllowed(
+            f"Migration {migration.migration_id} has not failed; an insured restart of a "
+            "completed migration goes through insurance_restart (ORD-13)."
+        )
+    return migration_transition(
+        migration=migration, to_status=S.RUNNING, actor=actor, now=now, source=source,
+        note="Restarted after a failure", updates={"failure_reason": ""},
+    )
+
+
+def migration_validate(
+    *, migration: Migration, actor, now: dt.datetime | None = None,
+    source: str = EventSource.ADMIN, note: str = "Result validated",
+) -> Migration:
+    """ORD-6: the customer accepted the result (or the validation period ended)."""
+    return migration_transition(
+        migration=migration, to_status=S.VALIDATED, actor=actor, now=now, source=source,
+        note=note,
+    )
+
+
+@transaction.atomic
+def migration_problem_set(
+    *, migration: Migration, actor, reason: str, now: dt.datetime | None = None
+) -> Migration:
+    """ORD-15: an open problem keeps the migration (and its information) from archiving."""
+    if not reason.strip():
+        raise OrderError("Say what the problem is.")
+    locked = lock(migration)
+    locked.problem_open, locked.problem_reason = True, reason[:300]
+    locked._history_user = actor
+    locked.save(update_fields=["problem_open", "problem_reason"])
+    migration_note(migration=locked, actor=actor, note=f"Problem reported: {reason}", now=now)
+    _sync(migration, locked)
+    return migration
+
+
+@transaction.atomic
+def migration_problem_clear(
+    *, migration: Migration, actor, now: dt.datetime | None = None
+) -> Migration:
+    locked = lock(migration)
+    locked.problem_open, locked.problem_reason = False, ""
+    locked._history_user = actor
+    locked.save(update_fields=["problem_open", "problem_reason"])
+    migration_note(migration=locked, actor=actor, note="Problem resolved", now=now)
+    _sync(migration, locked)
+    return migration
