@@ -58,6 +58,7 @@ def test_search_by_migration_id_and_email(client, manager):
 
 
 def test_filters_by_status_line_plan_and_due(client, manager):
+    """ACC-2: account managers filter by status, line, plan and due date."""
     client.force_login(manager)
     for query in ({"status__exact": "running"}, {"line__exact": "cms"}, {"due": "overdue"},
                   {"support_plan__id__exact": "1"}, {"due": "3days"}):

@@ -53,6 +53,7 @@ def _snapshot(m):
 
 
 def test_url_is_named():
+    """ORD-1: the engine posts to /orders/engine/events/."""
     assert reverse("orders:engine-events") == URL
 
 
@@ -91,6 +92,7 @@ def test_bad_signature_changes_nothing(post, ready):
 
 
 def test_unknown_engine_key_is_refused(post, ready):
+    """ORD-1: a token per engine; an unknown key gets 401."""
     r = post({"event_id": "e1", "type": "started", "migration_id": ready.migration_id},
              key="eng_nobody")
     assert r.status_code == 401 and r.json()["error"] == "unknown_engine"
@@ -116,6 +118,7 @@ def test_replayed_event_changes_nothing(post, ready):
 
 
 def test_unknown_migration_id_is_404(post, ready):
+    """ORD-1: an unknown Migration ID changes nothing and gets 404."""
     before = _snapshot(ready)
     r = post({"event_id": "e1", "type": "started", "migration_id": "NOPE234567"})
     assert r.status_code == 404 and "NOPE234567" in r.json()["message"]
@@ -163,6 +166,7 @@ def test_engine_secret_is_stored_encrypted(engine):
 
 
 def test_get_is_not_allowed(client):
+    """ORD-1: the endpoint takes signed POSTs only."""
     assert client.get(URL).status_code == 405
 
 

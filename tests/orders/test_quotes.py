@@ -148,6 +148,7 @@ def test_wizard_preview_endpoint_prices_as_the_customer_types(client, customer):
 
 
 def test_wizard_preview_needs_a_login(client):
+    """ACC-3: the preview is for signed-in customers."""
     from django.urls import reverse
 
     assert client.get(reverse("orders:quote-preview")).status_code == 302
