@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import zoneinfo
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -19,12 +21,26 @@ class SignUpForm(forms.Form):
         required=False,
         help_text="International format, e.g. +380 44 123 4567. Data-line support needs it.",
     )
+    time_zone = forms.ChoiceField(
+        label="Your time zone",
+        initial="Europe/Kyiv",
+        required=False,
+        help_text="Deadlines are shown in Kyiv time with your time beside them.",
+    )
     uses_cms_line = forms.BooleanField(label="Website (CMS) migrations", required=False)
     uses_data_line = forms.BooleanField(label="Help-desk and business data", required=False)
     password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(
         label="Password again", widget=forms.PasswordInput, strip=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = sorted(zoneinfo.available_timezones())
+        self.fields["time_zone"].choices = [(z, z) for z in zones]
+
+    def clean_time_zone(self) -> str:
+        return self.cleaned_data["time_zone"] or "Europe/Kyiv"
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
@@ -50,6 +66,7 @@ class SignUpForm(forms.Form):
                 full_name=data["full_name"],
                 organisation=data["organisation"],
                 phone=data["phone"],
+                time_zone=data["time_zone"],
                 uses_cms_line=data["uses_cms_line"],
                 uses_data_line=data["uses_data_line"],
             )

@@ -108,6 +108,11 @@ class Customer(models.Model):
     )
     uses_cms_line = models.BooleanField("CMS line", default=False)
     uses_data_line = models.BooleanField("Data line", default=False)
+    time_zone = models.CharField(
+        max_length=64,
+        default="Europe/Kyiv",
+        help_text="Deadlines are shown in Kyiv time with this zone beside them.",
+    )
     nonprofit_status = models.CharField(
         "non-profit status",
         max_length=16,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,12 +27,15 @@ def customer_register(
     full_name: str = "",
     organisation: str = "",
     phone: str = "",
+    time_zone: str = "Europe/Kyiv",
     uses_cms_line: bool = False,
     uses_data_line: bool = False,
 ) -> Customer:
     """Create a customer account and its profile (ACC-1)."""
     if _email_taken(email):
         raise ValidationError({"email": DUPLICATE_EMAIL})
+    if time_zone not in zoneinfo.available_timezones():
+        raise ValidationError({"time_zone": f"{time_zone!r} is not a time zone, e.g. Europe/Kyiv."})
     try:
         with transaction.atomic():
             user = User.objects.create_user(email=email, password=password, full_name=full_name)
@@ -40,6 +45,7 @@ def customer_register(
         user=user,
         organisation=organisation,
         phone=phone,
+        time_zone=time_zone,
         uses_cms_line=uses_cms_line,
         uses_data_line=uses_data_line,
     )
