@@ -1,18 +1,16 @@
 """ORD-14: access details (and engine secrets) encrypted at rest with MultiFernet.
 
-Keys come from the environment variable ``ACCESS_DETAILS_KEYS``: comma-separated Fernet
-keys; the first encrypts, all decrypt, so a key is rotated by putting a new one first and
-running ``manage.py rotate_access_details``. With ``DJANGO_DEBUG`` on and no variable
-set (the embedded run), a key is generated once and kept in ``var/access_details_key``,
-like settings does for SECRET_KEY. Production without the variable refuses to start
-encrypting.
+Keys come from ``settings.ACCESS_DETAILS_KEYS`` (the environment variable of the same
+name): comma-separated Fernet keys; the first encrypts, all decrypt, so a key is rotated
+by putting a new one first and running ``manage.py rotate_access_details``. With
+``DJANGO_DEBUG`` on and no variable set (the embedded run), settings keeps a generated
+key in ``var/access_details_key``; production mode refuses to start without one.
 """
 
 from __future__ import annotations
 
 import functools
 
-import environ
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -21,20 +19,10 @@ ENV_VARIABLE = "ACCESS_DETAILS_KEYS"
 
 
 def _keys() -> list[str]:
-    env = environ.Env()
-    raw = env.str(ENV_VARIABLE, default="")
-    keys = [k.strip() for k in raw.split(",") if k.strip()]
-    if keys:
-        return keys
-    # The same switch settings.py reads (the test runner forces settings.DEBUG off).
-    if not env.bool("DJANGO_DEBUG", default=True):
-        raise ImproperlyConfigured(f"{ENV_VARIABLE} must be set when DJANGO_DEBUG is off.")
-    var_dir = settings.BASE_DIR / "var"
-    var_dir.mkdir(exist_ok=True)
-    key_file = var_dir / "access_details_key"
-    if not key_file.exists():
-        key_file.write_text(Fernet.generate_key().decode())
-    return [key_file.read_text().strip()]
+    keys = list(settings.ACCESS_DETAILS_KEYS)
+    if not keys:
+        raise ImproperlyConfigured(f"{ENV_VARIABLE} is empty: no key to encrypt with.")
+    return keys
 
 
 @functools.cache

@@ -43,6 +43,27 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _access_details_keys() -> list[str]:
+    """ORD-14: Fernet keys for credentials at rest; the first encrypts, all decrypt."""
+    keys = env.list("ACCESS_DETAILS_KEYS", default=[])
+    if keys:
+        return keys
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "ACCESS_DETAILS_KEYS must be set when DJANGO_DEBUG is off (production mode)."
+        )
+    from cryptography.fernet import Fernet
+
+    VAR_DIR.mkdir(exist_ok=True)
+    key_file = VAR_DIR / "access_details_key"
+    if not key_file.exists():
+        key_file.write_text(Fernet.generate_key().decode())
+    return [key_file.read_text().strip()]
+
+
+ACCESS_DETAILS_KEYS = _access_details_keys()
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if not DEBUG else ["localhost", "127.0.0.1"])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
@@ -151,6 +172,14 @@ STORAGES = {
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SLA Portal <support@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# PayPro Global (BIL-2): the IPN validation key from the provider's control panel, the
+# addresses notifications may come from (empty: any), whether test-mode notifications
+# are accepted (never by default in production), and the hosted checkout address.
+PAYPRO_IPN_VALIDATION_KEY = env.str("PAYPRO_IPN_VALIDATION_KEY", default="")
+PAYPRO_IPN_ALLOWED_IPS = env.list("PAYPRO_IPN_ALLOWED_IPS", default=[])
+PAYPRO_ALLOW_TEST_MODE = env.bool("PAYPRO_ALLOW_TEST_MODE", default=DEBUG)
+PAYPRO_CHECKOUT_URL = env.str("PAYPRO_CHECKOUT_URL", default="")
 
 # Money (BIL-3): prices are kept in USD; other currencies are accepted on payments.
 DEFAULT_CURRENCY = "USD"

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess:
-    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "ACCESS_DETAILS_KEYS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update(env)
     return subprocess.run(
@@ -22,16 +22,31 @@ def _run(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+KEY = "q0bLJqnUD6VvTn3OTwQdD4iXy8bLr4o0aZ9bdqAeGqE="  # a Fernet key for these runs only
+
+
 def test_production_refuses_to_start_without_secret_key():
-    result = _run("check", DJANGO_DEBUG="false", ALLOWED_HOSTS="portal.example.com")
+    result = _run(
+        "check", DJANGO_DEBUG="false", ALLOWED_HOSTS="portal.example.com",
+        ACCESS_DETAILS_KEYS=KEY,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = _run("check", DJANGO_DEBUG="false", SECRET_KEY="x" * 64)
+    result = _run("check", DJANGO_DEBUG="false", SECRET_KEY="x" * 64, ACCESS_DETAILS_KEYS=KEY)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_access_details_keys():
+    """ORD-14: credentials are never stored without a key from the environment."""
+    result = _run(
+        "check", DJANGO_DEBUG="false", SECRET_KEY="x" * 64, ALLOWED_HOSTS="portal.example.com"
+    )
+    assert result.returncode != 0
+    assert "ACCESS_DETAILS_KEYS must be set" in result.stderr
 
 
 def test_check_deploy_is_clean_in_production_mode():
@@ -43,6 +58,7 @@ def test_check_deploy_is_clean_in_production_mode():
         DJANGO_DEBUG="false",
         SECRET_KEY="k3y-" + "a1B2c3D4e5" * 6,
         ALLOWED_HOSTS="portal.example.com",
+        ACCESS_DETAILS_KEYS=KEY,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

@@ -33,19 +33,19 @@ def test_credentials_are_encrypted_at_rest_and_masked(order, manager):
     assert services.access.access_secret(detail) == SECRET
 
 
-def test_key_rotation_reencrypts_with_the_new_key(order, manager, monkeypatch):
+def test_key_rotation_reencrypts_with_the_new_key(order, manager, settings):
     """ORD-14: the first key of ACCESS_DETAILS_KEYS encrypts, all decrypt; the command
     re-encrypts with the new one."""
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
-    monkeypatch.setenv("ACCESS_DETAILS_KEYS", old)
+    settings.ACCESS_DETAILS_KEYS = [old]
     m = order()
     detail = services.access_detail_set(migration=m, side=AccessSide.TARGET, url="",
                                         secret=SECRET, actor=manager)
-    monkeypatch.setenv("ACCESS_DETAILS_KEYS", f"{new},{old}")
+    settings.ACCESS_DETAILS_KEYS = [new, old]
     call_command("rotate_access_details")
     token = AccessDetail.objects.get(pk=detail.pk).secret_encrypted
     assert Fernet(new.encode()).decrypt(token.encode()).decode() == SECRET
-    monkeypatch.setenv("ACCESS_DETAILS_KEYS", new)  # the old key can go now
+    settings.ACCESS_DETAILS_KEYS = [new]  # the old key can go now
     assert crypto.decrypt(token) == SECRET
 
 
