@@ -72,7 +72,6 @@ def checkout_url(payment: Payment) -> str | None:
     """
     from urllib.parse import urlencode
 
-    import environ
     from django.conf import settings
     from django.urls import reverse
 
@@ -82,7 +81,7 @@ def checkout_url(payment: Payment) -> str | None:
         return None
     if settings.DEBUG:
         return reverse("billing:sandbox_checkout", args=[payment.pk])
-    base = environ.Env().str("PAYPRO_CHECKOUT_URL", default="")
+    base = getattr(settings, "PAYPRO_CHECKOUT_URL", "")
     if not base:
         return None
     params = urlencode({"x-migration_id": payment.migration.migration_id,

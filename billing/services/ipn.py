@@ -1,17 +1,17 @@
 """PayPro Global IPN (BIL-2): verify, store every notification, apply each once.
 
-Environment variables (read here with django-environ, at call time):
+Settings (slaportal/settings.py, from the environment variables of the same names),
+read at call time:
 
 - ``PAYPRO_IPN_VALIDATION_KEY``: the validation key of the PayPro Global account
   (Store Settings → General settings → Integration). Without it every signature is
   refused — except in the embedded run (DEBUG), which uses ``SANDBOX_VALIDATION_KEY``
   so the sandbox checkout works offline.
-- ``PAYPRO_ALLOW_TEST_MODE``: accept notifications with ``TEST_MODE=1``; defaults to
-  on in DEBUG only, so a test-mode notification never pays an order in production.
-- ``PAYPRO_IPN_ALLOWED_IPS``: optional comma-separated list of the provider's sending
-  addresses (PayPro Global publishes them); when set, a notification from any other
-  address is stored and refused. Off by default (behind a proxy REMOTE_ADDR is the
-  proxy's address).
+- ``PAYPRO_ALLOW_TEST_MODE``: accept notifications with ``TEST_MODE=1``; on in DEBUG
+  only by default, so a test-mode notification never pays an order in production.
+- ``PAYPRO_IPN_ALLOWED_IPS``: optional list of the provider's sending addresses (PayPro
+  Global publishes them); when set, a notification from any other address is stored
+  and refused. Empty by default (behind a proxy REMOTE_ADDR is the proxy's address).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import hmac
 import logging
 from decimal import Decimal, InvalidOperation
 
-import environ
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -52,18 +51,18 @@ TYPE_NAMES = {"1": CHARGED, "2": REFUNDED, "3": CHARGED_BACK, "4": DECLINED,
 
 
 def validation_key() -> str:
-    key = environ.Env().str("PAYPRO_IPN_VALIDATION_KEY", default="")
+    key = getattr(settings, "PAYPRO_IPN_VALIDATION_KEY", "")
     if not key and settings.DEBUG:
         return SANDBOX_VALIDATION_KEY
     return key
 
 
 def allowed_ips() -> list[str]:
-    return environ.Env().list("PAYPRO_IPN_ALLOWED_IPS", default=[])
+    return list(getattr(settings, "PAYPRO_IPN_ALLOWED_IPS", []))
 
 
 def test_mode_allowed() -> bool:
-    return environ.Env().bool("PAYPRO_ALLOW_TEST_MODE", default=settings.DEBUG)
+    return bool(getattr(settings, "PAYPRO_ALLOW_TEST_MODE", settings.DEBUG))
 
 
 def ipn_signature(fields: dict[str, str], key: str) -> str:

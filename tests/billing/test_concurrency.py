@@ -107,13 +107,14 @@ def test_concurrent_wire_invoices_get_distinct_gap_free_numbers():
     assert sorted(Invoice.objects.values_list("sequence", flat=True)) == list(range(1, 11))
 
 
-def test_concurrent_twin_notifications_are_applied_once(orders_contract, monkeypatch):
+def test_concurrent_twin_notifications_are_applied_once(orders_contract, settings):
     """BIL-2: the same IPN delivered 5 times at once is applied exactly once."""
     from billing.choices import PaymentStatus
     from billing.models import ProviderNotification
     from billing.services import ipn
 
-    monkeypatch.setenv("PAYPRO_IPN_VALIDATION_KEY", "k")
+    settings.PAYPRO_IPN_VALIDATION_KEY = "k"
+    settings.PAYPRO_IPN_ALLOWED_IPS = []
     m = priced_migration(status=MigrationStatus.CONFIRMED)
     payment = PaymentFactory(migration=m, status=PaymentStatus.PENDING, transaction_at=None)
     fields = {"IPN_TYPE_NAME": "OrderCharged", "ORDER_ID": "9001", "ORDER_ITEM_ID": "1",

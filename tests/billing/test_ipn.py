@@ -19,9 +19,10 @@ FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture(autouse=True)
-def _key(monkeypatch):
-    monkeypatch.setenv("PAYPRO_IPN_VALIDATION_KEY", KEY)
-    monkeypatch.delenv("PAYPRO_ALLOW_TEST_MODE", raising=False)
+def _key(settings):
+    settings.PAYPRO_IPN_VALIDATION_KEY = KEY
+    settings.PAYPRO_ALLOW_TEST_MODE = False  # as production computes it
+    settings.PAYPRO_IPN_ALLOWED_IPS = []
 
 
 def post(client, fields, **extra):
@@ -119,20 +120,20 @@ def test_test_mode_notification_is_refused_in_production_mode(client, settings):
     assert n.test_mode and "Test-mode" in n.error
 
 
-def test_test_mode_allowed_by_setting(client, settings, monkeypatch, orders_contract):
+def test_test_mode_allowed_by_setting(client, settings, orders_contract):
     """BIL-2: PAYPRO_ALLOW_TEST_MODE=true accepts test notifications (staging)."""
     settings.DEBUG = False
-    monkeypatch.setenv("PAYPRO_ALLOW_TEST_MODE", "true")
+    settings.PAYPRO_ALLOW_TEST_MODE = True
     payment = pending_payment()
     post(client, fields_for(payment, test_mode="1"), secure=True)
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.COMPLETED
 
 
-def test_no_validation_key_in_production_refuses_everything(client, settings, monkeypatch):
+def test_no_validation_key_in_production_refuses_everything(client, settings):
     """BIL-2: without PAYPRO_IPN_VALIDATION_KEY nothing verifies in production."""
     settings.DEBUG = False
-    monkeypatch.delenv("PAYPRO_IPN_VALIDATION_KEY")
+    settings.PAYPRO_IPN_VALIDATION_KEY = ""
     payment = pending_payment()
     post(client, fields_for(payment, key=""), secure=True)
     assert ProviderNotification.objects.get().verdict == NotificationVerdict.REJECTED
@@ -218,11 +219,11 @@ def test_provider_refund_records_a_refund_with_credit_note(client, orders_contra
 
 # Sandbox checkout ------------------------------------------------------------------
 
-def test_sandbox_checkout_pays_offline_in_the_embedded_run(client, settings, monkeypatch,
-                                                           orders_contract):
+def test_sandbox_checkout_pays_offline_in_the_embedded_run(client, settings, orders_contract):
     """BIL-2: in DEBUG the sandbox plays the provider with a correctly signed IPN."""
     settings.DEBUG = True
-    monkeypatch.delenv("PAYPRO_IPN_VALIDATION_KEY")  # the embedded run has no key
+    settings.PAYPRO_ALLOW_TEST_MODE = True  # the embedded run's default
+    settings.PAYPRO_IPN_VALIDATION_KEY = ""  # the embedded run has no key
     payment = pending_payment()
     client.force_login(payment.migration.customer.user)
     url = reverse("billing:sandbox_checkout", args=[payment.pk])
@@ -283,7 +284,7 @@ def test_failed_notification_can_be_processed_again_once(client, orders_contract
     assert payment.status == PaymentStatus.COMPLETED
 
 
-def test_checkout_link_is_the_sandbox_in_debug_and_paypro_in_production(settings, monkeypatch):
+def test_checkout_link_is_the_sandbox_in_debug_and_paypro_in_production(settings):
     """BIL-2: the customer pays at the sandbox (embedded) or PayPro Global (production),
     our IDs travelling as custom fields."""
     from billing.selectors import checkout_url
@@ -292,7 +293,7 @@ def test_checkout_link_is_the_sandbox_in_debug_and_paypro_in_production(settings
     settings.DEBUG = True
     assert checkout_url(payment) == reverse("billing:sandbox_checkout", args=[payment.pk])
     settings.DEBUG = False
-    monkeypatch.setenv("PAYPRO_CHECKOUT_URL", "https://store.payproglobal.com/checkout?products[1][id]=7")
+    settings.PAYPRO_CHECKOUT_URL = "https://store.payproglobal.com/checkout?products[1][id]=7"
     url = checkout_url(payment)
     assert url.startswith("https://store.payproglobal.com/checkout?products[1][id]=7&")
     assert f"x-migration_id={payment.migration.migration_id}" in url
@@ -361,9 +362,9 @@ def test_two_partial_provider_refunds_are_both_recorded_once(client, orders_cont
 
 
 def test_notifications_from_other_addresses_are_refused_when_a_list_is_set(client,
-                                                                          monkeypatch):
+                                                                          settings):
     """BIL-2: with PAYPRO_IPN_ALLOWED_IPS set, only the provider's addresses are heard."""
-    monkeypatch.setenv("PAYPRO_IPN_ALLOWED_IPS", "198.199.123.239,157.230.8.40")
+    settings.PAYPRO_IPN_ALLOWED_IPS = ["198.199.123.239", "157.230.8.40"]
     payment = pending_payment()
     post(client, fields_for(payment), REMOTE_ADDR="10.0.0.9")
     n = ProviderNotification.objects.get()
