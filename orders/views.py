@@ -386,20 +386,16 @@ def migration_custom_work(request, migration):
     """ORD-10: a custom work request about this migration."""
     form = CustomWorkForm(request.POST)
     if form.is_valid():
-        if migration.status == S.STOPPED:
-            form.add_error(None, f"Migration {migration.migration_id} was stopped (ORD-17): "
-                           "no further actions.")
+        try:
+            custom_work_request(customer=request.customer, migration=migration,
+                                description=form.cleaned_data["description"],
+                                actor=request.user)
+        except OrderError as exc:
+            form.add_error(None, exc.message)
         else:
-            try:
-                custom_work_request(customer=request.customer, migration=migration,
-                                    description=form.cleaned_data["description"],
-                                    actor=request.user)
-            except OrderError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, "Custom work requested: we will gather the "
-                                 "requirements and send a quote with a timeframe (ORD-10).")
-                return _back(migration)
+            messages.success(request, "Custom work requested: we will gather the "
+                             "requirements and send a quote with a timeframe (ORD-10).")
+            return _back(migration)
     return _rerender(request, migration, custom_work_form=form)
 
 
@@ -426,21 +422,17 @@ def migration_full_from_demo(request, migration):
     """ORD-2: the full migration ordered from a demo."""
     form = FullFromDemoForm(request.POST, line=migration.line)
     if form.is_valid():
-        if migration.status == S.STOPPED:
-            form.add_error(None, f"Migration {migration.migration_id} was stopped (ORD-17): "
-                           "no further actions.")
+        try:
+            full = full_from_demo(demo=migration, record_count=form.cleaned_data["records"],
+                                  actor=request.user,
+                                  support_plan=form.cleaned_data.get("plan"))
+        except OrderError as exc:
+            form.add_error(None, exc.message)
         else:
-            try:
-                full = full_from_demo(demo=migration, record_count=form.cleaned_data["records"],
-                                      actor=request.user,
-                                      support_plan=form.cleaned_data.get("plan"))
-            except OrderError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, f"Migration {full.migration_id} is quoted from "
-                                 f"demo {migration.migration_id}.")
-                confirm = _url_or_none("billing:confirm", full.migration_id)
-                return redirect(confirm or reverse("orders:detail", args=[full.migration_id]))
+            messages.success(request, f"Migration {full.migration_id} is quoted from "
+                             f"demo {migration.migration_id}.")
+            confirm = _url_or_none("billing:confirm", full.migration_id)
+            return redirect(confirm or reverse("orders:detail", args=[full.migration_id]))
     return _rerender(request, migration, full_form=form)
 
 

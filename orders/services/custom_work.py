@@ -13,6 +13,7 @@ from djmoney.money import Money
 from ..choices import CustomWorkStatus as C
 from ..errors import OrderError
 from ..models import CustomWorkRequest, OrdersSettings
+from .lifecycle import lock
 
 NEXT: dict[str, frozenset[str]] = {
     C.REQUESTED: frozenset({C.REQUIREMENTS}),
@@ -40,9 +41,12 @@ def _move(work: CustomWorkRequest, to: str, actor, **fields) -> CustomWorkReques
     return locked
 
 
+@transaction.atomic
 def custom_work_request(*, customer, description: str, actor, migration=None):
     if len(description.strip()) < 10:
         raise OrderError("Describe the custom work you need.")
+    if migration is not None:
+        migration = lock(migration)  # ORD-17: refuses a stopped migration
     return CustomWorkRequest.objects.create(customer=customer, description=description,
                                             migration=migration)
 

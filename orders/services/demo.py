@@ -10,6 +10,7 @@ from slaportal.accounts.choices import ProductLine
 from ..choices import MigrationKind
 from ..errors import OrderError
 from ..models import Migration, OrdersSettings, Platform
+from .lifecycle import lock
 
 
 def demo_limit(line: str) -> int:
@@ -33,12 +34,14 @@ def demo_create(
     )
 
 
+@transaction.atomic
 def full_from_demo(*, demo: Migration, record_count: int, actor, **quote_kwargs) -> Migration:
     """ORD-2: the full order copies the demo's platforms and links the demo."""
     from .quotes import quote_build
 
     if demo.kind != MigrationKind.DEMO:
         raise OrderError(f"{demo.migration_id} is not a demo migration.")
+    demo = lock(demo)  # ORD-17: refuses a stopped demo
     return quote_build(
         customer=demo.customer, line=demo.line, source=demo.source_platform,
         target=demo.target_platform, record_count=record_count, actor=actor,
