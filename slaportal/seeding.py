@@ -25,6 +25,10 @@ SEEDS = [
         "slaportal.calendars.migrations.0002_seed_calendars", "seed", "calendars.BusinessCalendar"
     ),
     SeedMigration("support.migrations.0002_seed_plans", "seed", "support.SupportPlan"),
+    SeedMigration("support.migrations.0005_seed_plan_prices", "seed", "support.SupportPlan"),
+    SeedMigration(
+        "support.migrations.0004_seed_support_settings", "seed", "support.SupportSettings"
+    ),
     SeedMigration("orders.migrations.0003_seed_catalogue", "seed", "orders.Platform"),
 ]
 
@@ -33,13 +37,16 @@ def reseed_empty_tables(sender=None, apps=None, using="default", **kwargs) -> No
     """``post_migrate`` receiver: run each registered seed whose table is empty."""
     if apps is None:
         from django.apps import apps
+    # Emptiness is decided before any seed runs: several seeds may fill one table.
+    empty = {}
     for seed in SEEDS:
         app_label, model_name = seed.model.split(".")
         try:
             model = apps.get_model(app_label, model_name)
         except LookupError:  # that app is not migrated yet
             continue
-        if model.objects.using(using).exists():
-            continue
-        forward = getattr(import_module(seed.module), seed.function)
-        forward(apps, SimpleNamespace(connection=SimpleNamespace(alias=using)))
+        empty.setdefault(seed.model, not model.objects.using(using).exists())
+    for seed in SEEDS:
+        if empty.get(seed.model):
+            forward = getattr(import_module(seed.module), seed.function)
+            forward(apps, SimpleNamespace(connection=SimpleNamespace(alias=using)))
