@@ -1,21 +1,12 @@
 from __future__ import annotations
 
-from django.contrib import admin
-from django.utils import timezone
+from slaportal.admin_base import NeverDeleteAdmin, kyiv
+
+__all__ = ["CustomerScopedAdmin", "MoneyRecordAdmin", "ReadOnlyAdmin", "kyiv"]
 
 
-class MoneyRecordAdmin(admin.ModelAdmin):
+class MoneyRecordAdmin(NeverDeleteAdmin):
     """Money records and their history are never deleted from the admin."""
-
-    show_full_result_count = False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
 
 class ReadOnlyAdmin(MoneyRecordAdmin):
@@ -26,10 +17,6 @@ class ReadOnlyAdmin(MoneyRecordAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
-
-
-def kyiv(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
 class CustomerScopedAdmin(MoneyRecordAdmin):

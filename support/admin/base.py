@@ -2,24 +2,15 @@ from __future__ import annotations
 
 import threading
 
-from django.contrib import admin
-from django.utils import timezone
+from slaportal.admin_base import NeverDeleteAdmin, kyiv
+
+__all__ = ["HistoryAdmin", "ReadOnlyAdmin", "kyiv", "request_engines", "set_request_engines"]
 
 _local = threading.local()
 
 
-class HistoryAdmin(admin.ModelAdmin):
+class HistoryAdmin(NeverDeleteAdmin):
     """Support records are history: never deleted from the admin."""
-
-    show_full_result_count = False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
 
 class ReadOnlyAdmin(HistoryAdmin):
@@ -30,10 +21,6 @@ class ReadOnlyAdmin(HistoryAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
-
-
-def kyiv(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
 def request_engines() -> dict:
