@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from slaportal.admin_base import NeverDeleteAdmin
 from slaportal.calendars.selectors import business_calendars
 
 from .. import services
@@ -112,7 +113,7 @@ def _run(modeladmin, request, queryset, label: str, call) -> None:
 
 
 @admin.register(Migration)
-class MigrationAdmin(admin.ModelAdmin):
+class MigrationAdmin(NeverDeleteAdmin):
     list_filter = ("status", "line", "kind", "support_plan", DueFilter, "problem_open",
                    "skipped_check_pending")
     search_fields = ("=migration_id", "customer__user__email")
@@ -176,8 +177,6 @@ class MigrationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # orders are created by customers and services, not by hand
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # money and history stay
 
     @admin.display(description="Customer", ordering="customer__user__email")
     def customer_email(self, obj):

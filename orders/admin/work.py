@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
+from slaportal.admin_base import NeverDeleteAdmin
+
 from .. import services
 from ..errors import OrderError
 from ..models import (
@@ -27,7 +29,7 @@ class ChecklistInline(admin.TabularInline):
 
 
 @admin.register(ServicePackage)
-class ServicePackageAdmin(admin.ModelAdmin):
+class ServicePackageAdmin(NeverDeleteAdmin):
     list_display = ("migration", "tier", "hours_included", "extra_hours_approved", "due_at",
                     "validated_at", "performed_at")
     list_filter = ("tier",)
@@ -43,8 +45,6 @@ class ServicePackageAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         if "due_at" in form.changed_data and obj.due_at:
@@ -64,7 +64,7 @@ class ServicePackageAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssistedMigration)
-class AssistedMigrationAdmin(admin.ModelAdmin):
+class AssistedMigrationAdmin(NeverDeleteAdmin):
     list_display = ("migration", "tier", "due_at", "done_at")
     list_select_related = ("migration",)
     list_filter = ("tier",)
@@ -74,8 +74,6 @@ class AssistedMigrationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Setup done (ORD-11)", permissions=["change"])
     def mark_done(self, request, queryset):
@@ -85,7 +83,7 @@ class AssistedMigrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(CustomWorkRequest)
-class CustomWorkRequestAdmin(admin.ModelAdmin):
+class CustomWorkRequestAdmin(NeverDeleteAdmin):
     list_display = ("pk", "customer", "status", "price", "timeframe_days", "delivered_at",
                     "accepted_at")
     list_filter = ("status",)
@@ -95,12 +93,10 @@ class CustomWorkRequestAdmin(admin.ModelAdmin):
     readonly_fields = ("status", "paid_at", "delivered_at", "issue_reported_at",
                        "accepted_at", "non_refundable")
 
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(NonProfitApplication)
-class NonProfitApplicationAdmin(admin.ModelAdmin):
+class NonProfitApplicationAdmin(NeverDeleteAdmin):
     """ORD-16: the weekly review queue (pending first, oldest first)."""
 
     list_display = ("organisation", "customer", "status", "submitted_at", "reviewed_at")
@@ -114,8 +110,6 @@ class NonProfitApplicationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def _review(self, request, queryset, approve: bool):
         for application in queryset:
