@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from orders.models import Migration
 
-from .choices import RefundReason
+from .choices import PaymentMethod, RefundReason
 
 
 class RefundRequestForm(forms.Form):
@@ -82,3 +82,49 @@ class PeriodForm(forms.Form):
             self.cleaned_data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz
         )
         return start, end
+
+
+# Customer pages (issue 7).
+
+class ConfirmOrderForm(forms.Form):
+    """ORD-4/BIL-7: the Confirm Migration step; one discount code, optional."""
+
+    discount_code = forms.CharField(
+        max_length=40, required=False, label="Discount code",
+        help_text="Applies to the migration price only, not to options, plans or packages.",
+    )
+
+
+class PayForm(forms.Form):
+    """BIL-2/BIL-3/BIL-6: how the customer pays the confirmed order."""
+
+    method = forms.ChoiceField(
+        choices=PaymentMethod.choices, widget=forms.RadioSelect, label="Payment method",
+        initial=PaymentMethod.CARD,
+    )
+    currency = forms.ChoiceField(choices=[("USD", "USD")], initial="USD", label="Currency")
+    country = forms.CharField(
+        max_length=2, required=False, label="Billing country (two-letter code, e.g. DE)",
+        help_text="Taxes are added for your country (none for the United States).",
+    )
+
+    def __init__(self, *args, currencies: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = ["USD", *sorted(c for c in (currencies or []) if c != "USD")]
+        self.fields["currency"].choices = [(c, c) for c in codes]
+
+    def clean_country(self) -> str:
+        country = (self.cleaned_data.get("country") or "").strip().upper()
+        if country and not (len(country) == 2 and country.isalpha()):
+            raise forms.ValidationError("Use a two-letter country code, e.g. DE.")
+        return country
+
+
+class DataDeletionForm(forms.Form):
+    """BIL-13: the customer's statement after a full refund."""
+
+    confirm = forms.BooleanField(
+        required=True,
+        label="I confirm I have deleted all migrated data (images, database dumps, "
+              "CSV/XML files, backups)",
+    )

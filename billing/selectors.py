@@ -114,3 +114,36 @@ def customer_pending_data_deletions(customer):
     return DataDeletionConfirmation.objects.filter(
         migration__customer=customer, confirmed_at__isnull=True
     ).select_related("migration")
+
+
+def discount_preview(migration, code: str, now=None) -> Decimal:
+    """BIL-7/BIL-14: what a code would take off this order (the migration line only),
+    checked as ``discount_redeem`` checks it, without using it. Raises ValidationError
+    with the same messages; the Confirm step redeems it for real."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from orders.choices import QuoteLineKind
+
+    from .models import DiscountCode, DiscountRedemption
+    from .money import percent_of
+    from .services.discounts import _check_code
+    from .services.payments import order_lines_usd
+
+    now = now or timezone.now()
+    found = DiscountCode.objects.filter(code=(code or "").strip().upper()).first()
+    if found is None:
+        raise ValidationError({"discount_code": "No such discount code."})
+    _check_code(found, migration, now)
+    if found.usage_limit is not None and found.used_count >= found.usage_limit:
+        raise ValidationError({"discount_code": "This discount code has been used up."})
+    if found.per_customer_limit is not None and DiscountRedemption.objects.filter(
+        code=found, customer_id=migration.customer_id
+    ).count() >= found.per_customer_limit:
+        raise ValidationError(
+            {"discount_code": "You have used this discount code as many times as allowed."}
+        )
+    base = order_lines_usd(migration).get(QuoteLineKind.MIGRATION, ZERO)
+    if base <= 0:
+        raise ValidationError({"discount_code": "This order has no migration price to discount."})
+    return percent_of(base, found.percent)

@@ -6,4 +6,15 @@ app_name = "billing"
 urlpatterns = [
     path("paypro/ipn/", views.paypro_ipn, name="paypro_ipn"),
     path("sandbox/checkout/<int:payment_id>/", views.sandbox_checkout, name="sandbox_checkout"),
+    # Customer pages (issue 7); ACC-3: every id is looked up for its owner.
+    path("confirm/<str:migration_id>/", views.order_confirm_view, name="confirm"),
+    path("pay/<str:migration_id>/", views.pay, name="pay"),
+    path("payments/", views.payment_list, name="payment_list"),
+    path("invoices/<str:number>/", views.invoice, name="invoice"),
+    path("refunds/", views.refund_list, name="refund_list"),
+    path("refunds/new/", views.refund_new, name="refund_new"),
+    path("refunds/<int:pk>/", views.refund_detail, name="refund_detail"),
+    path("refunds/data-deletion/<int:pk>/confirm/", views.data_deletion_confirm,
+         name="data_deletion_confirm"),
+    path("weekend-support/<int:booking_id>/pay/", views.pay_booking, name="pay_booking"),
 ]

@@ -1,4 +1,5 @@
-"""The PayPro Global IPN endpoint and, in the embedded run only, a sandbox checkout."""
+"""The PayPro Global IPN endpoint, the sandbox checkout (embedded run only) and the
+customers' billing pages (issue 7; ACC-3: every lookup is filtered by the customer)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,23 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from .choices import PaymentMethod, PaymentStatus
-from .models import Payment
+from orders.choices import MigrationStatus
+from orders.models import Migration
+from slaportal.accounts.decorators import customer_required
+
+from . import selectors, services
+from .choices import PaymentMethod, PaymentPurpose, PaymentStatus, RefundRequestStatus
+from .eligibility import evaluate
+from .forms import ConfirmOrderForm, DataDeletionForm, PayForm, RefundRequestForm
+from .models import DataDeletionConfirmation, ExchangeRate, Invoice, Payment, RefundRequest
 from .services import ipn
+from .services.payments import order_discount_usd, order_lines_usd, order_total_usd
 
 
 @csrf_exempt
@@ -81,3 +91,214 @@ def sandbox_checkout(request: HttpRequest, payment_id: int) -> HttpResponse:
         return redirect("billing:sandbox_checkout", payment_id=payment.pk)
     return render(request, "billing/sandbox_checkout.html",
                   {"payment": payment, "payable": payable})
+
+
+# Customer pages (issue 7).
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError shown inline on the form (unknown fields: on top)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _own_migration(request: HttpRequest, migration_id: str) -> Migration:
+    return get_object_or_404(Migration, migration_id=migration_id, customer=request.customer)
+
+
+def _order_summary(migration: Migration) -> dict:
+    """The quote lines, the discount (on the migration line only, BIL-7) and the total."""
+    lines = list(migration.quote_lines.order_by("position", "pk"))
+    redemption = migration.discount_redemptions.select_related("code").first()
+    return {
+        "lines": lines,
+        "redemption": redemption,
+        "subtotal_usd": sum(order_lines_usd(migration).values()) if lines else 0,
+        "discount_usd": order_discount_usd(migration),
+        "total_usd": order_total_usd(migration) if lines else 0,
+    }
+
+
+def _live_payment(migration: Migration) -> Payment | None:
+    return (
+        Payment.objects.filter(migration=migration, purpose=PaymentPurpose.ORDER)
+        .live().select_related("invoice").first()
+    )
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def order_confirm_view(request: HttpRequest, migration_id: str) -> HttpResponse:
+    """ORD-4/BIL-7: the Confirm Migration step, with one optional discount code."""
+    migration = _own_migration(request, migration_id)
+    if migration.status != MigrationStatus.QUOTED:
+        return redirect("billing:pay", migration_id=migration.migration_id)
+    form = ConfirmOrderForm(request.POST or None)
+    summary = _order_summary(migration)
+    if request.method == "POST" and "apply" in request.POST and form.is_valid():
+        # BIL-7: show the discount and the new total; nothing is saved until "Confirm".
+        code = form.cleaned_data["discount_code"]
+        try:
+            if not code.strip():
+                raise ValidationError({"discount_code": "Enter a discount code."})
+            discount = selectors.discount_preview(migration, code)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            summary.update(preview_code=code.strip().upper(), preview_discount_usd=discount,
+                           preview_total_usd=summary["total_usd"] - discount)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.order_confirm(migration=migration, actor=request.user,
+                                   discount_code=form.cleaned_data["discount_code"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Order {migration.migration_id} confirmed. "
+                             "Choose how to pay.")
+            return redirect("billing:pay", migration_id=migration.migration_id)
+    return render(request, "billing/confirm.html",
+                  {"migration": migration, "form": form, **summary})
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def pay(request: HttpRequest, migration_id: str) -> HttpResponse:
+    """BIL-1/BIL-2/BIL-3/BIL-6: pay the confirmed order by card, PayPal or wire transfer."""
+    migration = _own_migration(request, migration_id)
+    payment = _live_payment(migration)
+    currencies = list(ExchangeRate.objects.values_list("currency", flat=True).distinct())
+    form = PayForm(request.POST or None, currencies=currencies)
+    payable = migration.status == MigrationStatus.CONFIRMED and payment is None
+    if request.method == "POST" and payable and form.is_valid():
+        try:
+            payment = services.payment_start(
+                migration=migration, method=form.cleaned_data["method"], actor=request.user,
+                currency=form.cleaned_data["currency"], country=form.cleaned_data["country"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if payment.method == PaymentMethod.WIRE:
+                messages.success(request, f"Invoice {payment.invoice.number} issued. "
+                                 "The migration starts when the funds arrive.")
+                return redirect("billing:invoice", number=payment.invoice.number)
+            url = selectors.checkout_url(payment)
+            if url:
+                return redirect(url)
+            messages.info(request, "The online checkout is not available right now; "
+                          "our team will send you a payment link.")
+            return redirect("billing:payment_list")
+    elif request.method == "POST" and not payable:
+        messages.error(request, "This order cannot be paid now.")
+        return redirect("billing:pay", migration_id=migration.migration_id)
+    context = {
+        "migration": migration, "form": form, "payment": payment, "payable": payable,
+        "checkout": selectors.checkout_url(payment) if payment else None,
+        **_order_summary(migration),
+    }
+    return render(request, "billing/pay.html", context)
+
+
+@customer_required
+def payment_list(request: HttpRequest) -> HttpResponse:
+    """BIL-3/BIL-4: the customer's payments, amounts, rates, validity left, invoices."""
+    payments = list(selectors.customer_payments(request.customer))
+    for payment in payments:
+        payment.checkout = selectors.checkout_url(payment)
+    return render(request, "billing/payment_list.html", {"payments": payments})
+
+
+@customer_required
+def invoice(request: HttpRequest, number: str) -> HttpResponse:
+    """BIL-2/ORD-5: a wire-transfer invoice of the customer's own order."""
+    inv = get_object_or_404(
+        Invoice.objects.select_related("payment__migration"),
+        number=number, payment__migration__customer=request.customer,
+    )
+    bank = getattr(settings, "BILLING_BANK_DETAILS", "")
+    return render(request, "billing/invoice.html",
+                  {"invoice": inv, "payment": inv.payment, "bank_details": bank})
+
+
+@customer_required
+def refund_list(request: HttpRequest) -> HttpResponse:
+    """BIL-8/BIL-13: the customer's refund requests and pending deletion confirmations."""
+    requests_ = selectors.customer_refund_requests(request.customer).select_related("refund")
+    pending = selectors.customer_pending_data_deletions(request.customer)
+    return render(request, "billing/refund_list.html", {
+        "refund_requests": requests_, "pending": pending, "deletion_form": DataDeletionForm(),
+    })
+
+
+@customer_required
+@require_POST
+def data_deletion_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """BIL-13: the customer confirms deleting all migrated data after a full refund."""
+    confirmation = get_object_or_404(
+        DataDeletionConfirmation, pk=pk, migration__customer=request.customer
+    )
+    form = DataDeletionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Tick the box to confirm you deleted all migrated data.")
+        return redirect("billing:refund_list")
+    services.data_deletion_confirm(confirmation=confirmation, actor=request.user,
+                                   statement=str(form.fields["confirm"].label))
+    messages.success(request, "Thank you: your data deletion is confirmed.")
+    return redirect("billing:refund_list")
+
+
+def _refundable_orders(customer):
+    return (
+        Migration.objects.filter(customer=customer, payments__transaction_at__isnull=False,
+                                 payments__purpose=PaymentPurpose.ORDER)
+        .distinct().order_by("-created_at")
+    )
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def refund_new(request: HttpRequest) -> HttpResponse:
+    """BIL-8: the refund request form (the customer's own paid orders only)."""
+    form = RefundRequestForm(request.POST or None, customer=request.customer)
+    form.fields["migration"].queryset = _refundable_orders(request.customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            refund_request = services.refund_request_submit(
+                customer=request.customer, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Your refund request is submitted; finance will "
+                             "decide on it.")
+            return redirect("billing:refund_detail", pk=refund_request.pk)
+    has_orders = form.fields["migration"].queryset.exists()
+    return render(request, "billing/refund_new.html", {"form": form, "has_orders": has_orders})
+
+
+@customer_required
+def refund_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """BIL-8..12: a refund request with the eligibility rules the service evaluates."""
+    refund_request = get_object_or_404(
+        RefundRequest.objects.select_related("migration"), pk=pk, customer=request.customer
+    )
+    refund = getattr(refund_request, "refund", None)
+    eligibility = None
+    if refund_request.status == RefundRequestStatus.SUBMITTED:
+        eligibility = evaluate(refund_request)
+    return render(request, "billing/refund_detail.html", {
+        "refund_request": refund_request, "refund": refund, "eligibility": eligibility,
+    })
+
+
+@customer_required
+def pay_booking(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """SUP-11: weekend support is paid in advance. Billing has no booking payment service
+    yet, so the page says the booking awaits payment and our team sends a link."""
+    from support.models import WeekendBooking
+
+    booking = get_object_or_404(WeekendBooking, pk=booking_id, customer=request.customer)
+    return render(request, "billing/pay_booking.html", {"booking": booking})
