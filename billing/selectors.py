@@ -79,7 +79,7 @@ def checkout_url(payment: Payment) -> str | None:
 
     if payment.method == PaymentMethod.WIRE or payment.status != PaymentStatus.PENDING:
         return None
-    if settings.DEBUG:
+    if settings.PAYPRO_SANDBOX:
         return reverse("billing:sandbox_checkout", args=[payment.pk])
     base = getattr(settings, "PAYPRO_CHECKOUT_URL", "")
     if not base:

@@ -73,7 +73,7 @@ def sandbox_fields(payment: Payment) -> dict[str, str]:
 def sandbox_checkout(request: HttpRequest, payment_id: int) -> HttpResponse:
     """Plays the provider in the embedded run (DEBUG): "Pay" posts a correctly signed
     IPN to the same endpoint logic, in-process. In production mode it does not exist."""
-    if not settings.DEBUG:
+    if not settings.PAYPRO_SANDBOX:
         raise Http404("No sandbox in production mode.")
     payment = get_object_or_404(
         Payment.objects.select_related("migration__customer__user"), pk=payment_id
@@ -218,7 +218,7 @@ def invoice(request: HttpRequest, number: str) -> HttpResponse:
         Invoice.objects.select_related("payment__migration"),
         number=number, payment__migration__customer=request.customer,
     )
-    bank = getattr(settings, "BILLING_BANK_DETAILS", "")
+    bank = settings.BILLING_BANK_DETAILS
     return render(request, "billing/invoice.html",
                   {"invoice": inv, "payment": inv.payment, "bank_details": bank})
 

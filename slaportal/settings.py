@@ -180,6 +180,10 @@ PAYPRO_IPN_VALIDATION_KEY = env.str("PAYPRO_IPN_VALIDATION_KEY", default="")
 PAYPRO_IPN_ALLOWED_IPS = env.list("PAYPRO_IPN_ALLOWED_IPS", default=[])
 PAYPRO_ALLOW_TEST_MODE = env.bool("PAYPRO_ALLOW_TEST_MODE", default=DEBUG)
 PAYPRO_CHECKOUT_URL = env.str("PAYPRO_CHECKOUT_URL", default="")
+# The sandbox checkout plays the provider offline; it exists only in debug mode.
+PAYPRO_SANDBOX = DEBUG
+# Shown on wire-transfer invoices (BIL-2); several lines allowed.
+BILLING_BANK_DETAILS = env.str("BILLING_BANK_DETAILS", default="", multiline=True)
 
 # Money (BIL-3): prices are kept in USD; other currencies are accepted on payments.
 DEFAULT_CURRENCY = "USD"

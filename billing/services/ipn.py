@@ -51,18 +51,18 @@ TYPE_NAMES = {"1": CHARGED, "2": REFUNDED, "3": CHARGED_BACK, "4": DECLINED,
 
 
 def validation_key() -> str:
-    key = getattr(settings, "PAYPRO_IPN_VALIDATION_KEY", "")
-    if not key and settings.DEBUG:
+    key = settings.PAYPRO_IPN_VALIDATION_KEY
+    if not key and settings.PAYPRO_SANDBOX:
         return SANDBOX_VALIDATION_KEY
     return key
 
 
 def allowed_ips() -> list[str]:
-    return list(getattr(settings, "PAYPRO_IPN_ALLOWED_IPS", []))
+    return list(settings.PAYPRO_IPN_ALLOWED_IPS)
 
 
 def test_mode_allowed() -> bool:
-    return bool(getattr(settings, "PAYPRO_ALLOW_TEST_MODE", settings.DEBUG))
+    return settings.PAYPRO_ALLOW_TEST_MODE
 
 
 def ipn_signature(fields: dict[str, str], key: str) -> str:

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sandbox(settings):
-    settings.DEBUG = True
+    settings.PAYPRO_SANDBOX = True
     settings.PAYPRO_ALLOW_TEST_MODE = True
     settings.PAYPRO_IPN_VALIDATION_KEY = ""
 

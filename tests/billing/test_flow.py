@@ -23,7 +23,7 @@ def test_confirm_pay_in_sandbox_then_full_refund_and_deletion(client, settings,
                                                              orders_contract):
     """BIL-1/BIL-2/BIL-7/BIL-10/BIL-13/ORD-17: quote → Confirm with a code → pay in the
     sandbox → refund of an unused service → work stops → the customer confirms deletion."""
-    settings.DEBUG = True
+    settings.PAYPRO_SANDBOX = True
     settings.PAYPRO_ALLOW_TEST_MODE = True
     settings.PAYPRO_IPN_VALIDATION_KEY = ""
     m = priced_migration({"migration": "1000.00", "insurance": "70.00"})

@@ -110,7 +110,8 @@ def test_tampered_amount_breaks_the_signature(client):
 
 def test_test_mode_notification_is_refused_in_production_mode(client, settings):
     """BIL-2: TEST_MODE=1 never pays an order in production (DEBUG off)."""
-    settings.DEBUG = False
+    settings.PAYPRO_SANDBOX = False  # production mode
+    settings.PAYPRO_ALLOW_TEST_MODE = False
     payment = pending_payment()
     post(client, fields_for(payment, test_mode="1"), secure=True)
     payment.refresh_from_db()
@@ -122,7 +123,8 @@ def test_test_mode_notification_is_refused_in_production_mode(client, settings):
 
 def test_test_mode_allowed_by_setting(client, settings, orders_contract):
     """BIL-2: PAYPRO_ALLOW_TEST_MODE=true accepts test notifications (staging)."""
-    settings.DEBUG = False
+    settings.PAYPRO_SANDBOX = False  # production mode
+    settings.PAYPRO_ALLOW_TEST_MODE = False
     settings.PAYPRO_ALLOW_TEST_MODE = True
     payment = pending_payment()
     post(client, fields_for(payment, test_mode="1"), secure=True)
@@ -132,7 +134,8 @@ def test_test_mode_allowed_by_setting(client, settings, orders_contract):
 
 def test_no_validation_key_in_production_refuses_everything(client, settings):
     """BIL-2: without PAYPRO_IPN_VALIDATION_KEY nothing verifies in production."""
-    settings.DEBUG = False
+    settings.PAYPRO_SANDBOX = False  # production mode
+    settings.PAYPRO_ALLOW_TEST_MODE = False
     settings.PAYPRO_IPN_VALIDATION_KEY = ""
     payment = pending_payment()
     post(client, fields_for(payment, key=""), secure=True)
@@ -221,7 +224,7 @@ def test_provider_refund_records_a_refund_with_credit_note(client, orders_contra
 
 def test_sandbox_checkout_pays_offline_in_the_embedded_run(client, settings, orders_contract):
     """BIL-2: in DEBUG the sandbox plays the provider with a correctly signed IPN."""
-    settings.DEBUG = True
+    settings.PAYPRO_SANDBOX = True
     settings.PAYPRO_ALLOW_TEST_MODE = True  # the embedded run's default
     settings.PAYPRO_IPN_VALIDATION_KEY = ""  # the embedded run has no key
     payment = pending_payment()
@@ -241,7 +244,8 @@ def test_sandbox_checkout_pays_offline_in_the_embedded_run(client, settings, ord
 
 def test_sandbox_checkout_does_not_exist_in_production(client, settings):
     """BIL-2: no sandbox in production mode (DEBUG off)."""
-    settings.DEBUG = False
+    settings.PAYPRO_SANDBOX = False  # production mode
+    settings.PAYPRO_ALLOW_TEST_MODE = False
     payment = pending_payment()
     client.force_login(payment.migration.customer.user)
     url = reverse("billing:sandbox_checkout", args=[payment.pk])
@@ -252,7 +256,7 @@ def test_sandbox_checkout_does_not_exist_in_production(client, settings):
 
 def test_sandbox_checkout_is_only_for_the_payments_customer(client, settings):
     """ACC-3: another customer cannot open someone's checkout."""
-    settings.DEBUG = True
+    settings.PAYPRO_SANDBOX = True
     payment = pending_payment()
     other = priced_migration().customer
     client.force_login(other.user)
@@ -290,9 +294,10 @@ def test_checkout_link_is_the_sandbox_in_debug_and_paypro_in_production(settings
     from billing.selectors import checkout_url
 
     payment = pending_payment()
-    settings.DEBUG = True
+    settings.PAYPRO_SANDBOX = True
     assert checkout_url(payment) == reverse("billing:sandbox_checkout", args=[payment.pk])
-    settings.DEBUG = False
+    settings.PAYPRO_SANDBOX = False  # production mode
+    settings.PAYPRO_ALLOW_TEST_MODE = False
     settings.PAYPRO_CHECKOUT_URL = "https://store.payproglobal.com/checkout?products[1][id]=7"
     url = checkout_url(payment)
     assert url.startswith("https://store.payproglobal.com/checkout?products[1][id]=7&")
@@ -332,7 +337,7 @@ def test_sandbox_does_not_pay_a_wire_transfer(client, settings):
     """BIL-2: a wire transfer waits for finance, even in the sandbox."""
     from billing.choices import PaymentMethod
 
-    settings.DEBUG = True
+    settings.PAYPRO_SANDBOX = True
     payment = pending_payment()
     Payment.objects.filter(pk=payment.pk).update(method=PaymentMethod.WIRE)
     client.force_login(payment.migration.customer.user)
