@@ -42,3 +42,10 @@ def test_signup_refuses_an_unknown_time_zone(client):
         response.content.decode()
     )
     assert not User.objects.exists()
+
+
+def test_deadline_is_not_repeated_for_a_zone_on_kyiv_time():
+    """CAL-5: an alias of Kyiv's zone (as browsers report it) shows one time."""
+    customer = CustomerFactory(time_zone="Europe/Kiev")
+    html = _render(customer, dt.datetime(2026, 7, 1, 6, 30, tzinfo=dt.UTC))
+    assert "Wed 1 Jul 2026, 09:30 Kyiv</time>" in html

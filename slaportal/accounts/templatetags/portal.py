@@ -34,8 +34,10 @@ def deadline(context, when: dt.datetime | None, empty: str = "—"):
     text = f"{kyiv:%a} {kyiv.day} {kyiv:%b %Y, %H:%M} Kyiv"
     customer = getattr(context.get("request"), "customer", None) or context.get("customer")
     zone = _zone(getattr(customer, "time_zone", None))
-    if zone.key != KYIV.key:
-        local = when.astimezone(zone)
+    local = when.astimezone(zone)
+    # Beside it only when the customer's clock reads differently (aliases such as
+    # Europe/Kiev, or zones with Kyiv's offset, would repeat the same time).
+    if local.utcoffset() != kyiv.utcoffset():
         same_day = local.date() == kyiv.date()
         local_text = f"{local:%H:%M}" if same_day else f"{local:%a} {local.day} {local:%b, %H:%M}"
         text += f" ({local_text} {zone.key})"
