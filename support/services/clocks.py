@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from slaportal.calendars.durations import deadline_after
 from slaportal.calendars.selectors import business_calendar, business_calendars
 
 from ..choices import Channel, Metric, TargetUnit, TicketStatus
@@ -34,13 +35,8 @@ def target(plan, metric: str) -> tuple[int, str]:
 
 
 def add_target(engine, start: dt.datetime, amount: int, unit: str) -> dt.datetime:
-    if unit == TargetUnit.BUSINESS_HOURS:
-        return engine.add_hours(start, amount)
-    if unit == TargetUnit.BUSINESS_DAYS:
-        return engine.add_days(start, amount)
-    # Real elapsed time: aware arithmetic in UTC (wall-clock arithmetic in a zone with
-    # DST would be an hour off across the change).
-    return start.astimezone(dt.UTC) + dt.timedelta(hours=amount)
+    # TargetUnit values are the calendar durations' unit names (SUP-5).
+    return deadline_after(engine, start, amount, unit)
 
 
 def span_minutes(engine, unit: str, a: dt.datetime, b: dt.datetime) -> float:

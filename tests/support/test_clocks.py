@@ -196,3 +196,11 @@ def test_closure_saved_through_calendars_moves_the_due_time(
                                      ends_on=dt.date(2025, 11, 18), public_note="Move"))
     ticket.refresh_from_db()
     assert ticket.first_response_due_at == kyiv(2025, 11, 19, 17)
+
+
+def test_every_target_unit_is_a_calendar_duration_unit():
+    """SUP-5: targets are counted by the calendars' own duration arithmetic."""
+    from slaportal.calendars.durations import UNITS
+    from support.choices import TargetUnit
+
+    assert set(TargetUnit.values) <= set(UNITS)
