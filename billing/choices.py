@@ -14,6 +14,7 @@ class PaymentMethod(models.TextChoices):
 class PaymentPurpose(models.TextChoices):
     ORDER = "order", "Order (billed in advance, BIL-1)"
     SURCHARGE = "surcharge", "Surcharge for new records (BIL-5)"
+    WEEKEND_SUPPORT = "weekend_support", "Weekend support booking (SUP-11)"
 
 
 class PaymentStatus(models.TextChoices):

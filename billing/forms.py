@@ -95,6 +95,16 @@ class ConfirmOrderForm(forms.Form):
     )
 
 
+class BookingPayForm(forms.Form):
+    """SUP-11: weekend support is paid online, by card or PayPal (no wire transfer)."""
+
+    method = forms.ChoiceField(
+        choices=[(PaymentMethod.CARD, PaymentMethod.CARD.label),
+                 (PaymentMethod.PAYPAL, PaymentMethod.PAYPAL.label)],
+        widget=forms.RadioSelect, label="Payment method", initial=PaymentMethod.CARD,
+    )
+
+
 class PayForm(forms.Form):
     """BIL-2/BIL-3/BIL-6: how the customer pays the confirmed order."""
 

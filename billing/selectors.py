@@ -30,7 +30,8 @@ def payments_received(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Payme
     return (
         Payment.objects.filter(transaction_at__gte=start, transaction_at__lt=end,
                                status__in=PAID_STATUSES)
-        .select_related("migration__customer__user", "invoice")
+        .select_related("migration__customer__user", "weekend_booking__customer__user",
+                        "invoice")
         .order_by("transaction_at", "pk")
     )
 
@@ -38,7 +39,8 @@ def payments_received(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Payme
 def refunds_made(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Refund]:
     return (
         Refund.objects.filter(created_at__gte=start, created_at__lt=end)
-        .select_related("payment__migration__customer__user", "credit_note", "request")
+        .select_related("payment__migration__customer__user",
+                        "payment__weekend_booking__customer__user", "credit_note", "request")
         .order_by("created_at", "pk")
     )
 
@@ -84,15 +86,26 @@ def checkout_url(payment: Payment) -> str | None:
     base = getattr(settings, "PAYPRO_CHECKOUT_URL", "")
     if not base:
         return None
-    params = urlencode({"x-migration_id": payment.migration.migration_id,
-                        "x-payment_id": payment.pk})
+    params = urlencode(checkout_custom_fields(payment))
     return f"{base}{'&' if '?' in base else '?'}{params}"
 
 
+def checkout_custom_fields(payment: Payment) -> dict[str, object]:
+    """Our IDs as PayPro Global ``x-`` custom fields (back in ORDER_CUSTOM_FIELDS): the
+    payment always, with the migration or the weekend support booking (SUP-11)."""
+    if payment.migration_id:
+        return {"x-migration_id": payment.migration.migration_id, "x-payment_id": payment.pk}
+    return {"x-payment_id": payment.pk, "x-booking_id": payment.weekend_booking_id}
+
+
 def customer_payments(customer) -> QuerySet[Payment]:
+    from django.db.models import Q
+
     return (
-        Payment.objects.filter(migration__customer=customer)
-        .select_related("migration", "invoice")
+        Payment.objects.filter(
+            Q(migration__customer=customer) | Q(weekend_booking__customer=customer)
+        )
+        .select_related("migration", "weekend_booking", "invoice")
         .order_by("-created_at")
     )
 

@@ -17,11 +17,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from orders.choices import MigrationStatus
 from orders.models import Migration
 from slaportal.accounts.decorators import customer_required
+from support.choices import BookingStatus
+from support.models import WeekendBooking
 
 from . import selectors, services
 from .choices import PaymentMethod, PaymentPurpose, PaymentStatus, RefundRequestStatus
 from .eligibility import evaluate
-from .forms import ConfirmOrderForm, DataDeletionForm, PayForm, RefundRequestForm
+from .forms import (
+    BookingPayForm,
+    ConfirmOrderForm,
+    DataDeletionForm,
+    PayForm,
+    RefundRequestForm,
+)
 from .models import DataDeletionConfirmation, ExchangeRate, Invoice, Payment, RefundRequest
 from .services import ipn
 from .services.payments import order_discount_usd, order_lines_usd, order_total_usd
@@ -58,10 +66,11 @@ def sandbox_fields(payment: Payment) -> dict[str, str]:
         "ORDER_STATUS_ID": "5",
         "ORDER_TOTAL_AMOUNT": f"{payment.amount.amount:.2f}",
         "ORDER_CURRENCY_CODE": str(payment.amount.currency),
-        "CUSTOMER_EMAIL": payment.migration.customer.user.email,
+        "CUSTOMER_EMAIL": payment.customer.user.email,
         "PAYMENT_METHOD_NAME": payment.get_method_display(),
-        "ORDER_CUSTOM_FIELDS": (
-            f"x-migration_id={payment.migration.migration_id},x-payment_id={payment.pk}"
+        "ORDER_CUSTOM_FIELDS": ",".join(
+            f"{name}={value}"
+            for name, value in selectors.checkout_custom_fields(payment).items()
         ),
         "TEST_MODE": "1",
     }
@@ -76,9 +85,12 @@ def sandbox_checkout(request: HttpRequest, payment_id: int) -> HttpResponse:
     if not settings.PAYPRO_SANDBOX:
         raise Http404("No sandbox in production mode.")
     payment = get_object_or_404(
-        Payment.objects.select_related("migration__customer__user"), pk=payment_id
+        Payment.objects.select_related(
+            "migration__customer__user", "weekend_booking__customer__user"
+        ),
+        pk=payment_id,
     )
-    if not request.user.is_staff and payment.migration.customer.user_id != request.user.pk:
+    if not request.user.is_staff and payment.customer.user_id != request.user.pk:
         raise Http404("No such payment.")  # ACC-3
     payable = payment.status == PaymentStatus.PENDING and payment.method != PaymentMethod.WIRE
     if request.method == "POST" and payable:
@@ -295,10 +307,37 @@ def refund_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @customer_required
+@require_http_methods(["GET", "POST"])
 def pay_booking(request: HttpRequest, booking_id: int) -> HttpResponse:
-    """SUP-11: weekend support is paid in advance. Billing has no booking payment service
-    yet, so the page says the booking awaits payment and our team sends a link."""
-    from support.models import WeekendBooking
-
+    """SUP-11/BIL-14: weekend support is paid in advance by card or PayPal, at hours x
+    rate, never discounted. ACC-3: only the customer's own booking (404 otherwise)."""
     booking = get_object_or_404(WeekendBooking, pk=booking_id, customer=request.customer)
-    return render(request, "billing/pay_booking.html", {"booking": booking})
+    payment = (
+        Payment.objects.filter(weekend_booking=booking, purpose=PaymentPurpose.WEEKEND_SUPPORT)
+        .live().first()
+    )
+    payable = booking.status == BookingStatus.PENDING_PAYMENT and payment is None
+    form = BookingPayForm(request.POST or None)
+    if request.method == "POST" and payable and form.is_valid():
+        try:
+            payment = services.booking_payment_start(
+                booking=booking, method=form.cleaned_data["method"], actor=request.user
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            url = selectors.checkout_url(payment)
+            if url:
+                return redirect(url)
+            messages.info(request, "The online checkout is not available right now; "
+                          "our team will send you a payment link.")
+            return redirect("billing:payment_list")
+    elif request.method == "POST" and not payable:
+        messages.error(request, "This booking cannot be paid now.")
+        return redirect("billing:pay_booking", booking_id=booking.pk)
+    context = {
+        "booking": booking, "form": form, "payment": payment, "payable": payable,
+        "paid": booking.paid_at is not None or booking.status != BookingStatus.PENDING_PAYMENT,
+        "checkout": selectors.checkout_url(payment) if payment else None,
+    }
+    return render(request, "billing/pay_booking.html", context)

@@ -4,12 +4,13 @@ import csv
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from ..choices import PaymentStatus
+from ..choices import PaymentPurpose, PaymentStatus
 from ..forms import PeriodForm
 from ..models import ExchangeRate, Invoice, Payment, ProviderNotification, TaxRule
 from ..selectors import payment_totals, payments_received, refunds_made
@@ -24,19 +25,29 @@ class PaymentAdmin(CustomerScopedAdmin, ReadOnlyAdmin):
                     "validity_left"]
     list_filter = ["status", "method", "purpose", "amount_currency"]
     search_fields = ["migration__migration_id", "migration__customer__user__email",
+                     "weekend_booking__customer__user__email",
                      "provider_order_id", "invoice__number"]
-    list_select_related = ["migration__customer__user"]
+    list_select_related = ["migration__customer__user", "weekend_booking__customer__user"]
     date_hierarchy = "created_at"
     readonly_fields = ["valid_until_display"]
     change_list_template = "admin/billing/payment/change_list.html"
 
+    def get_queryset(self, request):
+        """As CustomerScopedAdmin, counting weekend support payments (SUP-11) too."""
+        qs = MoneyRecordAdmin.get_queryset(self, request)
+        if request.user.has_perm("billing.change_payment"):
+            return qs
+        return qs.filter(Q(migration__customer__account_manager=request.user)
+                         | Q(weekend_booking__customer__account_manager=request.user))
+
     @admin.display(description="Migration ID", ordering="migration__migration_id")
     def migration_ref(self, obj: Payment) -> str:
-        return obj.migration.migration_id
+        return obj.reference
 
     @admin.display(description="customer", ordering="migration__customer__user__email")
     def customer_email(self, obj: Payment) -> str:
-        return obj.migration.customer.user.email
+        customer = obj.customer
+        return customer.user.email if customer else "—"
 
     @admin.display(description="total (USD)")
     def total_usd_display(self, obj: Payment):
@@ -52,7 +63,8 @@ class PaymentAdmin(CustomerScopedAdmin, ReadOnlyAdmin):
 
     @admin.display(description="validity left (BIL-4)")
     def validity_left(self, obj: Payment) -> str:
-        if obj.status != PaymentStatus.COMPLETED or obj.valid_until is None:
+        if (obj.status != PaymentStatus.COMPLETED or obj.valid_until is None
+                or obj.purpose == PaymentPurpose.WEEKEND_SUPPORT):
             return "—"
         left = obj.valid_until - timezone.now()
         if left.total_seconds() < 0:
@@ -80,6 +92,11 @@ class PaymentAdmin(CustomerScopedAdmin, ReadOnlyAdmin):
         return TemplateResponse(request, "admin/billing/export.html", context)
 
 
+def _email(payment: Payment) -> str:
+    customer = payment.customer
+    return customer.user.email if customer else ""
+
+
 def export_csv(start, end) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -93,14 +110,14 @@ def export_csv(start, end) -> HttpResponse:
     payments = payments_received(start=start, end=end)
     for p in payments:
         invoice = getattr(p, "invoice", None)
-        writer.writerow(["payment", p.pk, kyiv(p.transaction_at), p.migration.migration_id,
-                         p.migration.customer.user.email, p.method, p.status,
+        writer.writerow(["payment", p.pk, kyiv(p.transaction_at), p.reference,
+                         _email(p), p.method, p.status,
                          p.amount.amount, p.amount.currency, p.exchange_rate, p.total_usd,
                          invoice.number if invoice else ""])
     for r in refunds_made(start=start, end=end):
         note = getattr(r, "credit_note", None)
-        writer.writerow(["refund", r.pk, kyiv(r.created_at), r.payment.migration.migration_id,
-                         r.payment.migration.customer.user.email, r.kind,
+        writer.writerow(["refund", r.pk, kyiv(r.created_at), r.payment.reference,
+                         _email(r.payment), r.kind,
                          "paid out" if r.paid_out_at else "to pay out", r.amount.amount,
                          r.amount.currency, r.payment.exchange_rate, r.amount_usd,
                          note.number if note else ""])

@@ -137,8 +137,15 @@ class Payment(models.Model):
     (USD per unit of that currency) recorded at the time (BIL-3).
     """
 
+    # Required for order and surcharge payments; a weekend support payment (SUP-11) has
+    # a booking instead (the CheckConstraint below).
     migration = models.ForeignKey(
-        "orders.Migration", on_delete=models.PROTECT, related_name="payments"
+        "orders.Migration", on_delete=models.PROTECT, related_name="payments",
+        null=True, blank=True,
+    )
+    weekend_booking = models.ForeignKey(
+        "support.WeekendBooking", on_delete=models.PROTECT, related_name="payments",
+        null=True, blank=True,
     )
     purpose = models.CharField(
         max_length=16, choices=PaymentPurpose.choices, default=PaymentPurpose.ORDER
@@ -187,6 +194,23 @@ class Payment(models.Model):
                 name="billing_one_live_order_payment",
                 violation_error_message="This order already has a live payment.",
             ),
+            # SUP-11: one live charge per weekend support booking.
+            models.UniqueConstraint(
+                fields=["weekend_booking"],
+                condition=Q(purpose="weekend_support", status__in=["pending", "completed"]),
+                name="billing_one_live_booking_payment",
+                violation_error_message="This booking already has a live payment.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(purpose="weekend_support", weekend_booking__isnull=False,
+                      migration__isnull=True)
+                    | (~Q(purpose="weekend_support") & Q(migration__isnull=False))
+                ),
+                name="billing_payment_target",
+                violation_error_message="A weekend support payment names a booking; any "
+                "other payment names a migration.",
+            ),
             models.UniqueConstraint(
                 fields=["provider_order_id"],
                 condition=~Q(provider_order_id=""),
@@ -199,7 +223,24 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Payment #{self.pk} for {self.migration_id and self.migration} ({self.amount})"
+        return f"Payment #{self.pk} for {self.reference} ({self.amount})"
+
+    @property
+    def reference(self) -> str:
+        """What the payment is for: the Migration ID, or the weekend support booking."""
+        if self.migration_id:
+            return self.migration.migration_id
+        if self.weekend_booking_id:
+            return f"Weekend support #{self.weekend_booking_id}"
+        return "—"
+
+    @property
+    def customer(self):
+        if self.migration_id:
+            return self.migration.customer
+        if self.weekend_booking_id:
+            return self.weekend_booking.customer
+        return None
 
     @property
     def total_usd(self) -> Decimal:

@@ -4,6 +4,7 @@ from .discounts import discount_code_save, discount_code_withdraw, discount_rede
 from .ipn import ipn_receive, notification_process, notification_store
 from .numbering import number_take
 from .payments import (
+    booking_payment_start,
     invoice_record_funds,
     payment_complete,
     payment_expire,
@@ -22,6 +23,7 @@ from .refunds import (
 from .surcharges import surcharge_create
 
 __all__ = [
+    "booking_payment_start",
     "credit_note_issue",
     "data_deletion_confirm",
     "discount_code_save",

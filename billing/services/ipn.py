@@ -146,7 +146,7 @@ def _finish(n: ProviderNotification, verdict: str, error: str = "", **extra) -> 
 
 def _find_payment(fields: dict[str, str], order_id: str) -> Payment | None:
     custom = custom_fields(fields)
-    qs = Payment.objects.select_for_update().select_related("migration")
+    qs = Payment.objects.select_for_update()
     if custom.get("payment_id", "").isdigit():
         return qs.filter(pk=int(custom["payment_id"])).first()
     if order_id:
@@ -267,8 +267,9 @@ def _apply(n: ProviderNotification, fields: dict[str, str], amount: Decimal, now
         _provider_refund(n, fields, payment, currency, now)
     elif n.ipn_type == CHARGED_BACK:
         payment_set_status(payment=payment, status=PaymentStatus.CHARGED_BACK, now=now)
-        orders_api.stop(migration=payment.migration, actor=None, now=now,
-                        reason=f"Payment charged back (provider order {n.order_id}).")
+        if payment.migration_id:  # a weekend support payment (SUP-11) has no migration
+            orders_api.stop(migration=payment.migration, actor=None, now=now,
+                            reason=f"Payment charged back (provider order {n.order_id}).")
     return payment
 
 
@@ -306,8 +307,9 @@ def _provider_refund(n, fields, payment: Payment, currency: str, now) -> None:
     credit_note_issue(refund=refund, now=now)
     if n.ipn_type == REFUNDED and payment.status == PaymentStatus.COMPLETED:
         payment_set_status(payment=payment, status=PaymentStatus.REFUNDED, now=now)
-    orders_api.stop(migration=payment.migration, actor=None, now=now,
-                    reason=f"Refund issued by the payment provider (order {n.order_id}).")
+    if payment.migration_id:  # a weekend support payment (SUP-11) has no migration
+        orders_api.stop(migration=payment.migration, actor=None, now=now,
+                        reason=f"Refund issued by the payment provider (order {n.order_id}).")
 
 
 def ipn_receive(

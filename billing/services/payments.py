@@ -12,6 +12,9 @@ from djmoney.money import Money
 
 from orders.choices import MigrationStatus, QuoteLineKind
 from orders.models import Migration
+from support.choices import BookingStatus
+from support.models import WeekendBooking
+from support.services import weekend_booking_mark_paid
 
 from .. import emails, orders_api
 from ..choices import PaymentMethod, PaymentPurpose, PaymentStatus
@@ -74,8 +77,9 @@ def tax_for(*, country: str, net_usd: Decimal) -> tuple[str, Decimal]:
 
 
 def _build_payment(
-    *, migration: Migration, purpose: str, method: str, net_usd: Decimal, discount_usd: Decimal,
-    currency: str, country: str, actor, now: dt.datetime,
+    *, migration: Migration | None, purpose: str, method: str, net_usd: Decimal,
+    discount_usd: Decimal, currency: str, country: str, actor, now: dt.datetime,
+    weekend_booking=None,
 ) -> Payment:
     if method not in PaymentMethod.values:
         raise ValidationError({"method": f"Unknown payment method {method!r}."})
@@ -85,6 +89,7 @@ def _build_payment(
     rate = rate_for(currency, now)
     payment = Payment.objects.create(
         migration=migration,
+        weekend_booking=weekend_booking,
         purpose=purpose,
         method=method,
         net_usd=net_usd,
@@ -127,6 +132,39 @@ def payment_start(
     )
 
 
+BOOKING_METHODS = (PaymentMethod.CARD, PaymentMethod.PAYPAL)
+
+
+@transaction.atomic
+def booking_payment_start(
+    *, booking: WeekendBooking, method: str, actor, now: dt.datetime | None = None
+) -> Payment:
+    """SUP-11/BIL-14: weekend support is paid in advance, by card or PayPal, at the
+    booking's price (hours x rate) in USD; discounts never apply (BIL-14) and the
+    payment has no 30-day validity (BIL-4 is about orders). The caller checks that the
+    booking is the customer's own (ACC-3)."""
+    now = now or timezone.now()
+    if method not in BOOKING_METHODS:
+        raise ValidationError({"method": "Weekend support is paid by card or PayPal."})
+    booking = WeekendBooking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status != BookingStatus.PENDING_PAYMENT:
+        raise ValidationError(
+            f"This weekend support booking is {booking.get_status_display().lower()}; "
+            "only a booking awaiting payment can be paid."
+        )
+    if str(booking.price.currency) != BASE_CURRENCY:
+        raise ValidationError(f"Booking {booking.pk} is not priced in USD (BIL-3).")
+    if Payment.objects.filter(
+        weekend_booking=booking, purpose=PaymentPurpose.WEEKEND_SUPPORT
+    ).live().exists():
+        raise ValidationError("This booking already has a live payment.")
+    return _build_payment(
+        migration=None, weekend_booking=booking, purpose=PaymentPurpose.WEEKEND_SUPPORT,
+        method=method, net_usd=cents(booking.price.amount), discount_usd=ZERO,
+        currency=BASE_CURRENCY, country="", actor=actor, now=now,
+    )
+
+
 def invoice_issue(*, payment: Payment, now: dt.datetime) -> Invoice:
     """BIL-2: the numbered invoice of a wire transfer (gap-free per year)."""
     year = timezone.localtime(now).year
@@ -153,6 +191,8 @@ def payment_complete(
     payment.save(update_fields=["status", "transaction_at", "provider_order_id"])
     if payment.purpose == PaymentPurpose.ORDER:
         orders_api.mark_paid(migration=payment.migration, actor=actor, now=now)
+    elif payment.purpose == PaymentPurpose.WEEKEND_SUPPORT:
+        weekend_booking_mark_paid(booking=payment.weekend_booking_id, actor=actor, now=now)
     return payment
 
 
@@ -190,7 +230,9 @@ def payment_expire(*, payment: Payment, actor=None, now: dt.datetime | None = No
     now = now or timezone.now()
     skip = connection.features.has_select_for_update_skip_locked
     payment = (
-        Payment.objects.select_for_update(skip_locked=skip)
+        # of=self: the migration is nullable now (weekend support payments, SUP-11), and
+        # PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        Payment.objects.select_for_update(skip_locked=skip, of=("self",))
         .select_related("migration__customer__user")
         .filter(pk=payment.pk)
         .first()

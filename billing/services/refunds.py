@@ -85,16 +85,21 @@ def refund_request_assess(
     return _store_evaluation(request, now)
 
 
+def _subject(payment) -> str:
+    if payment.migration_id:
+        return f"migration {payment.migration.migration_id}"
+    return f"weekend support booking #{payment.weekend_booking_id}"
+
+
 def credit_note_issue(*, refund: Refund, now: dt.datetime) -> CreditNote:
     """The numbered, immutable credit note of a refund."""
     year = timezone.localtime(now).year
     sequence, number = number_take(series="CN", year=year)
-    migration = refund.payment.migration
     return CreditNote.objects.create(
         number=number, year=year, sequence=sequence, refund=refund, amount=refund.amount,
         issued_at=now,
         text=(
-            f"Credit note {number} for migration {migration.migration_id}: "
+            f"Credit note {number} for {_subject(refund.payment)}: "
             f"{refund.get_kind_display()}, {refund.amount} "
             f"({refund.amount_usd} USD) on payment #{refund.payment_id}."
         ),
