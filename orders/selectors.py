@@ -58,8 +58,15 @@ def time_left(due: dt.datetime | None, calendar, now: dt.datetime | None = None)
     return text if minutes >= 0 else f"overdue by {text}"
 
 
-def customer_next_step(migration: Migration, *, now: dt.datetime | None = None) -> str:
-    """What the customer must do next — shown to account managers (and customers)."""
+def customer_next_step(
+    migration: Migration,
+    *,
+    now: dt.datetime | None = None,
+    orders_settings: OrdersSettings | None = None,
+) -> str:
+    """What the customer must do next — shown to account managers (and customers).
+
+    Pass ``orders_settings`` when calling it for many rows, so it is read once."""
     now = now or timezone.now()
     status = migration.status
     if migration.kind == MigrationKind.DEMO:
@@ -88,7 +95,7 @@ def customer_next_step(migration: Migration, *, now: dt.datetime | None = None) 
         return "Nothing: the team is restarting the migration."
     if status == S.COMPLETED:
         if migration.line == ProductLine.CMS and migration.completed_at:
-            days = OrdersSettings.load().validation_days
+            days = (orders_settings or OrdersSettings.load()).validation_days
             until = timezone.localtime(migration.completed_at + dt.timedelta(days=days))
             return f"Review the results and report any problem by {until:%Y-%m-%d}."
         return "Check the results, report any problem, and restrict the access granted."

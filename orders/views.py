@@ -31,7 +31,14 @@ from .forms import (
     OrderForm,
     RemigrationForm,
 )
-from .models import InsurancePlan, Migration, MigrationOption, NonProfitApplication, Platform
+from .models import (
+    InsurancePlan,
+    Migration,
+    MigrationOption,
+    NonProfitApplication,
+    OrdersSettings,
+    Platform,
+)
 from .selectors import customer_next_step, migration_due
 from .selectors import time_left as business_time_left
 from .services import (
@@ -213,8 +220,10 @@ def migration_list(request):
         .select_related("source_platform", "target_platform", "service_package", "assisted")
         .prefetch_related("access_details")
     )
+    orders_settings = OrdersSettings.load()
     rows = [
-        {"migration": m, "next_step": customer_next_step(m, now=now),
+        {"migration": m,
+         "next_step": customer_next_step(m, now=now, orders_settings=orders_settings),
          "due": migration_due(m)[0], "badge": STATUS_BADGE.get(m.status, "")}
         for m in migrations
     ]

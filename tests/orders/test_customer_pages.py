@@ -453,3 +453,29 @@ def test_list_query_count_does_not_grow(owner, order, customer, django_assert_ma
     with django_assert_max_num_queries(12):
         response = owner.get(reverse("orders:list"))
     assert response.content.decode().count('href="/orders/') >= count
+
+
+def _query_count(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_query_count_is_fixed_for_completed_cms_and_paid_rows(owner, order):
+    """ORD-6/ORD-14: completed CMS rows (review date) and paid rows (access details)
+    do not add a query per row to "My migrations"."""
+    from orders.models import Migration
+
+    def add_rows(n):
+        for i in range(n):
+            m = order(line="cms", plan_code=None, records=500) if i % 2 else order()
+            status = MigrationStatus.COMPLETED if i % 2 else MigrationStatus.PAID
+            Migration.objects.filter(pk=m.pk).update(status=status, completed_at=timezone.now())
+
+    add_rows(2)
+    few = _query_count(owner, reverse("orders:list"))
+    add_rows(10)
+    assert _query_count(owner, reverse("orders:list")) == few
