@@ -1,5 +1,4 @@
-"""Factories for billing tests; orders rows are built directly here while the orders
-services are written in parallel (their factories may replace these later)."""
+"""Factories for billing's models; migrations come from the orders factory."""
 
 from __future__ import annotations
 
@@ -11,10 +10,10 @@ from djmoney.money import Money
 
 from billing.choices import PaymentMethod, PaymentPurpose, PaymentStatus, RefundReason
 from billing.models import DiscountCode, ExchangeRate, Payment, RefundRequest
-from orders.choices import MigrationKind, MigrationStatus, QuoteLineKind
+from orders.choices import MigrationStatus, QuoteLineKind
 from orders.models import Migration, QuoteLine
 
-from .accounts import CustomerFactory
+from .orders import MigrationFactory
 
 UTC = dt.UTC
 
@@ -29,14 +28,7 @@ __all__ = [
 ]
 
 
-class BillingMigrationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Migration
-
-    customer = factory.SubFactory(CustomerFactory)
-    line = "data"
-    kind = MigrationKind.FULL
-    status = MigrationStatus.QUOTED
+BillingMigrationFactory = MigrationFactory
 
 
 class BillingQuoteLineFactory(factory.django.DjangoModelFactory):

@@ -8,7 +8,11 @@ from orders.models import AccessDetail, EngineClient, Migration, Platform
 from .accounts import CustomerFactory
 
 __all__ = [
-    "AccessDetailFactory", "EngineClientFactory", "OrdersMigrationFactory", "PlatformFactory"
+    "AccessDetailFactory",
+    "EngineClientFactory",
+    "MigrationFactory",
+    "OrdersMigrationFactory",
+    "PlatformFactory",
 ]
 
 
@@ -21,7 +25,9 @@ class PlatformFactory(factory.django.DjangoModelFactory):
     line = "data"
 
 
-class OrdersMigrationFactory(factory.django.DjangoModelFactory):
+class MigrationFactory(factory.django.DjangoModelFactory):
+    """The one Migration factory: a quoted full data-line migration."""
+
     class Meta:
         model = Migration
 
@@ -29,6 +35,9 @@ class OrdersMigrationFactory(factory.django.DjangoModelFactory):
     line = "data"
     kind = MigrationKind.FULL
     status = MigrationStatus.QUOTED
+
+
+OrdersMigrationFactory = MigrationFactory
 
 
 class AccessDetailFactory(factory.django.DjangoModelFactory):

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import factory
 
-from orders.choices import MigrationKind, MigrationStatus
-from orders.models import Migration, PackageTier, ServicePackage
+from orders.choices import MigrationStatus
+from orders.models import PackageTier, ServicePackage
 from support.models import CustomerPlan, SupportPlan
 
 from .accounts import CustomerFactory
+from .orders import MigrationFactory
 
 __all__ = [
     "SupportCustomerPlanFactory",
@@ -20,13 +21,10 @@ __all__ = [
 ]
 
 
-class SupportMigrationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Migration
+class SupportMigrationFactory(MigrationFactory):
+    """A running CMS migration, the usual subject of a support ticket."""
 
-    customer = factory.SubFactory(CustomerFactory)
     line = "cms"
-    kind = MigrationKind.FULL
     status = MigrationStatus.RUNNING
 
 
