@@ -133,6 +133,16 @@ def _order_summary(migration: Migration) -> dict:
     }
 
 
+def _to_checkout(request: HttpRequest, payment: Payment) -> HttpResponse:
+    """Send the customer to the provider's checkout (the sandbox in the embedded run)."""
+    url = selectors.checkout_url(payment)
+    if url:
+        return redirect(url)
+    messages.info(request, "The online checkout is not available right now; "
+                  "our team will send you a payment link.")
+    return redirect("billing:payment_list")
+
+
 def _live_payment(migration: Migration) -> Payment | None:
     return (
         Payment.objects.filter(migration=migration, purpose=PaymentPurpose.ORDER)
@@ -197,12 +207,7 @@ def pay(request: HttpRequest, migration_id: str) -> HttpResponse:
                 messages.success(request, f"Invoice {payment.invoice.number} issued. "
                                  "The migration starts when the funds arrive.")
                 return redirect("billing:invoice", number=payment.invoice.number)
-            url = selectors.checkout_url(payment)
-            if url:
-                return redirect(url)
-            messages.info(request, "The online checkout is not available right now; "
-                          "our team will send you a payment link.")
-            return redirect("billing:payment_list")
+            return _to_checkout(request, payment)
     elif request.method == "POST" and not payable:
         messages.error(request, "This order cannot be paid now.")
         return redirect("billing:pay", migration_id=migration.migration_id)
@@ -326,12 +331,7 @@ def pay_booking(request: HttpRequest, booking_id: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            url = selectors.checkout_url(payment)
-            if url:
-                return redirect(url)
-            messages.info(request, "The online checkout is not available right now; "
-                          "our team will send you a payment link.")
-            return redirect("billing:payment_list")
+            return _to_checkout(request, payment)
     elif request.method == "POST" and not payable:
         messages.error(request, "This booking cannot be paid now.")
         return redirect("billing:pay_booking", booking_id=booking.pk)
