@@ -24,9 +24,11 @@ run: $(STAMP)
 	$(BIN)/python manage.py seed_demo
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
-## test: the whole suite (SQLite unless DATABASE_URL is set).
+## test: the whole suite (SQLite unless DATABASE_URL is set), spread over the cores by
+## pytest-xdist; each worker gets a test database of its own. PYTEST_WORKERS=0 runs serially.
+PYTEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
