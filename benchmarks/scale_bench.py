@@ -1,0 +1,303 @@
+"""Measure the portal on a database seeded by ``scale_seed.py``.
+
+Every admin list (default view, the filters and searches staff use, a far page), the
+change pages, the heavy and a typical customer's pages, every beat job over its backlog
+(each run inside a transaction that is rolled back, so the backlog stays) and a calendar
+recompute (CAL-8). Each page is fetched ``--repeat`` times after one warm-up; the table
+gives p50/p95 in ms and the queries of one request. ``--write`` puts the table into
+``docs/performance.md`` under the heading for ``--label``.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/slaportal_bench \\
+        .venv/bin/python benchmarks/scale_bench.py --label "1M tickets" --write
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slaportal.settings")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "scale-benchmark-only-" + "x" * 40)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+if "ACCESS_DETAILS_KEYS" not in os.environ:
+    from cryptography.fernet import Fernet
+
+    os.environ["ACCESS_DETAILS_KEYS"] = Fernet.generate_key().decode()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib import admin  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from billing.models import Payment  # noqa: E402
+from orders.models import Migration  # noqa: E402
+from slaportal.accounts.models import Customer, User  # noqa: E402
+from support.models import Ticket  # noqa: E402
+
+HEAVY_EMAIL = "heavy@scale.example"
+TYPICAL_EMAIL = "customer00042@scale.example"
+TARGET_MS = 150
+MARK = "<!-- scale-benchmark:{} -->"
+
+
+class Rollback(Exception):
+    pass
+
+
+class QueryLog:
+    """Counts (and times) the queries run inside it, requests included."""
+
+    def __init__(self):
+        self.queries: list[tuple[float, str]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append(((time.perf_counter() - started) * 1000, sql))
+
+    def __enter__(self):
+        self._cm = connection.execute_wrapper(self)
+        self._cm.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._cm.__exit__(*exc)
+
+
+def measure(fn, repeat: int, explain: bool = False) -> tuple[float, float, int, str]:
+    """(p50 ms, p95 ms, queries of one call, note) of ``fn``."""
+    note = fn()  # warm-up: caches, compiled calendars
+    with QueryLog() as log:
+        fn()
+    if explain:
+        for ms, sql in sorted(log.queries, reverse=True)[:5]:
+            print(f"    {ms:8.1f} ms  {sql[:1500]}")
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return statistics.median(times), p95, len(log.queries), note or ""
+
+
+def page(client: Client, url: str):
+    def fetch():
+        response = client.get(url, secure=True)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        return ""
+    return fetch
+
+
+def admin_pages() -> list[tuple[str, str]]:
+    """Every registered changelist, plus the filters, searches and far pages of the
+    lists staff use all day."""
+    pages = []
+    for model in admin.site._registry:
+        meta = model._meta
+        pages.append((f"list {meta.app_label}.{meta.model_name}",
+                      reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")))
+    t = reverse("admin:support_ticket_changelist")
+    m = reverse("admin:orders_migration_changelist")
+    p = reverse("admin:billing_payment_changelist")
+    r = reverse("admin:billing_refundrequest_changelist")
+    c = reverse("admin:accounts_customer_changelist")
+    mig = Migration.objects.filter(customer__user__email=HEAVY_EMAIL).first()
+
+    def far(model) -> int:  # page 50, or the last page on a small database
+        return max(1, min(50, model.objects.count() // 100 - 1))
+    pages += [
+        ("tickets: breached", f"{t}?due=breached"),
+        ("tickets: due soon", f"{t}?due=soon"),
+        ("tickets: waiting on customer", f"{t}?waiting=yes"),
+        ("tickets: closed", f"{t}?status=closed"),
+        ("tickets: all statuses", f"{t}?status=all"),
+        ("tickets: search e-mail", f"{t}?q={TYPICAL_EMAIL}"),
+        ("tickets: search Migration ID", f"{t}?q={mig.migration_id}"),
+        ("tickets: search subject", f"{t}?q=attachments"),
+        ("tickets: sort by customer", f"{t}?o=3"),
+        ("tickets: open queue, far page", f"{t}?p={far(Ticket) // 10}"),
+        ("tickets: far page, all statuses", f"{t}?p={far(Ticket)}&status=all"),
+        ("migrations: search e-mail", f"{m}?q={TYPICAL_EMAIL}"),
+        ("migrations: search Migration ID", f"{m}?q={mig.migration_id}"),
+        ("migrations: status paid", f"{m}?status__exact=paid"),
+        ("migrations: far page", f"{m}?p={far(Migration)}"),
+        ("payments: search e-mail", f"{p}?q={TYPICAL_EMAIL}"),
+        ("payments: search Migration ID", f"{p}?q={mig.migration_id}"),
+        ("payments: completed", f"{p}?status__exact=completed"),
+        ("payments: far page", f"{p}?p={far(Payment)}"),
+        ("refunds: submitted", f"{r}?status__exact=submitted"),
+        ("customers: search e-mail", f"{c}?q={TYPICAL_EMAIL}"),
+        ("customers: search organisation", f"{c}?q=Organisation 4242"),
+    ]
+    heavy_ticket = Ticket.objects.filter(customer__user__email=HEAVY_EMAIL).order_by("-pk")[0]
+    pages += [
+        ("change ticket", reverse("admin:support_ticket_change", args=[heavy_ticket.pk])),
+        ("change migration", reverse("admin:orders_migration_change", args=[mig.pk])),
+        ("change payment", reverse("admin:billing_payment_change",
+                                   args=[Payment.objects.filter(migration=mig)[0].pk])),
+        ("change customer", reverse("admin:accounts_customer_change",
+                                    args=[Customer.objects.get(user__email=HEAVY_EMAIL).pk])),
+    ]
+    return pages
+
+
+def customer_pages(email: str) -> list[tuple[str, str]]:
+    who = "heavy" if email == HEAVY_EMAIL else "typical"
+    customer = Customer.objects.get(user__email=email)
+    pages = [
+        (f"{who}: tickets", reverse("support:list")),
+        (f"{who}: migrations", reverse("orders:list")),
+        (f"{who}: payments", reverse("billing:payment_list")),
+        (f"{who}: refunds", reverse("billing:refund_list")),
+    ]
+    mig = customer.migrations.order_by("-pk").first()
+    if mig is not None:
+        pages.append((f"{who}: migration page", reverse("orders:detail",
+                                                       args=[mig.migration_id])))
+    ticket = Ticket.objects.filter(customer=customer).order_by("-pk").first()
+    if ticket is not None:
+        pages.append((f"{who}: ticket page", reverse("support:detail", args=[ticket.pk])))
+    return pages
+
+
+def job_runs() -> list[tuple[str, object]]:
+    from slaportal.celery import app as celery_app
+    from slaportal.schedules import registered_jobs
+
+    celery_app.loader.import_default_modules()
+    current_app = celery_app
+
+    runs = []
+    for job in registered_jobs():
+        task = current_app.tasks[job.task]
+
+        def run(task=task, job=job):
+            result = None
+            try:
+                with transaction.atomic():
+                    result = task.run(**job.kwargs)
+                    raise Rollback
+            except Rollback:
+                pass
+            return f"rows: {result}"
+        runs.append((f"job {job.task}", run))
+    return runs
+
+
+def recompute_run():
+    from slaportal.calendars.deadlines import recompute_all
+
+    def run():
+        try:
+            with transaction.atomic():
+                result = recompute_all(frozenset(["data-standard", "data-extended", "cms-tech"]))
+                raise Rollback
+        except Rollback:
+            pass
+        return f"{result}"
+    return run
+
+
+def render(rows: list[tuple[str, float, float, int, str]], label: str) -> str:
+    counts = {
+        "tickets": Ticket.objects.count(), "migrations": Migration.objects.count(),
+        "payments": Payment.objects.count(), "customers": Customer.objects.count(),
+    }
+    lines = [
+        MARK.format(label),
+        f"### {label}",
+        "",
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, PostgreSQL "
+        f"{connection.cursor().connection.info.server_version}; "
+        + ", ".join(f"{n:,} {k}" for k, n in counts.items()) + ".",
+        "",
+        "| what | p50 ms | p95 ms | queries | note |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for name, p50, p95, queries, note in rows:
+        flag = " ⚠" if p50 > TARGET_MS and not name.startswith(("job", "recompute")) else ""
+        lines.append(f"| {name} | {p50:.0f}{flag} | {p95:.0f} | {queries} | {note} |")
+    lines.append(MARK.format(label + ":end"))
+    return "\n".join(lines) + "\n"
+
+
+def write(section: str, label: str) -> None:
+    path = ROOT / "docs" / "performance.md"
+    text = path.read_text()
+    start, end = MARK.format(label), MARK.format(label + ":end")
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        _, after = rest.split(end, 1)
+        text = before + section.rstrip("\n") + after
+    else:
+        if "## Scale benchmark" not in text:
+            text = text.rstrip("\n") + "\n\n## Scale benchmark\n\nSee `make bench-scale`.\n"
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--label", default="scale benchmark")
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--only", default="", help="measure only names containing this")
+    parser.add_argument("--explain", action="store_true", help="print the slowest queries")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("The scale benchmark needs PostgreSQL: set DATABASE_URL.")
+    settings.STAFF_REQUIRE_SECOND_FACTOR = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Pages are measured without collectstatic: plain static URLs.
+    override_settings(STORAGES={
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }).enable()
+    staff = Client()
+    staff.force_login(User.objects.filter(is_superuser=True).first())
+    work = [(name, page(staff, url)) for name, url in admin_pages()]
+    for email in (HEAVY_EMAIL, TYPICAL_EMAIL):
+        client = Client()
+        client.force_login(User.objects.get(email=email))
+        work += [(name, page(client, url)) for name, url in customer_pages(email)]
+    work += job_runs()
+    work.append(("recompute CAL-8 (3 calendars)", recompute_run()))
+    rows = []
+    for name, fn in work:
+        if args.only and args.only not in name:
+            continue
+        p50, p95, queries, note = measure(fn, 1 if name.startswith(("job", "recompute"))
+                                          else args.repeat, args.explain)
+        rows.append((name, p50, p95, queries, note))
+        print(f"{name:<42} p50 {p50:8.1f} ms  p95 {p95:8.1f} ms  {queries:4d} queries  {note}",
+              flush=True)
+    slow = [r[0] for r in rows if r[1] > TARGET_MS and not r[0].startswith(("job", "recomp"))]
+    print(f"\n{len(rows) - len(slow)} of {len(rows)} within {TARGET_MS} ms p50; slow: "
+          + (", ".join(slow) or "none"))
+    if args.write:
+        write(render(rows, args.label), args.label)
+
+
+if __name__ == "__main__":
+    main()
