@@ -29,6 +29,12 @@ class TicketStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# Open work (the queue's default, and the partial indexes that serve it) and final states.
+OPEN_TICKET_STATUSES = ("new", "open", "waiting_on_customer", "reopened")
+FINAL_TICKET_STATUSES = ("solved", "closed")
+assert set(OPEN_TICKET_STATUSES + FINAL_TICKET_STATUSES) == set(TicketStatus.values)
+
+
 class MessageKind(models.TextChoices):
     """SUP-5: only a public staff reply is a response."""
 

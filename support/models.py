@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from slaportal.accounts.choices import ProductLine
 
 from .choices import (
+    OPEN_TICKET_STATUSES,
     BookingStatus,
     Channel,
     ExclusionReason,
@@ -254,7 +255,17 @@ class Ticket(models.Model):
     class Meta:
         ordering = [models.F("next_due_at").asc(nulls_last=True), "-priority_rank", "pk"]
         indexes = [
-            models.Index(fields=["next_due_at", "-priority_rank"], name="support_ticket_queue"),
+            # The queue's ordering, for open work (its default) and for any one status.
+            models.Index(fields=["next_due_at", "-priority_rank", "id"],
+                         condition=Q(status__in=OPEN_TICKET_STATUSES),
+                         name="support_ticket_open_queue"),
+            models.Index(fields=["status", "next_due_at", "-priority_rank", "id"],
+                         name="support_ticket_status_queue"),
+            models.Index(fields=["next_due_at", "-priority_rank", "id"],
+                         name="support_ticket_queue"),
+            # The customer's own list, newest first.
+            models.Index(fields=["customer", "-received_at", "-id"],
+                         name="support_ticket_customer_new"),
             models.Index(fields=["status", "line"]),
         ]
 
@@ -287,7 +298,10 @@ class TicketMessage(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["ticket", "created_at"])]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"]),
+            models.Index(fields=["created_at", "id"], name="support_message_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.ticket.reference}"
@@ -361,7 +375,13 @@ class Breach(models.Model):
                 violation_error_message="An excluded breach needs a reason.",
             ),
         ]
-        indexes = [models.Index(fields=["customer", "due_at"])]
+        indexes = [
+            models.Index(fields=["customer", "due_at"]),
+            models.Index(fields=["-due_at"], name="support_breach_due"),
+            # "Breached" in the queue: targets missed and not met since.
+            models.Index(fields=["ticket"], name="support_breach_unmet",
+                         condition=Q(met_at__isnull=True, excluded=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_metric_display()} missed on {self.ticket.reference}"

@@ -23,12 +23,12 @@ class PaymentAdmin(CustomerScopedAdmin, ReadOnlyAdmin):
     list_display = ["pk", "migration_ref", "customer_email", "purpose", "method", "status",
                     "amount", "exchange_rate", "total_usd_display", "transaction_kyiv",
                     "validity_left"]
-    list_filter = ["status", "method", "purpose", "amount_currency"]
+    # No date_hierarchy: its year/month links aggregate every payment.
+    list_filter = ["status", "method", "purpose", "amount_currency", "created_at"]
     search_fields = ["migration__migration_id", "migration__customer__user__email",
                      "weekend_booking__customer__user__email",
                      "provider_order_id", "invoice__number"]
     list_select_related = ["migration__customer__user", "weekend_booking__customer__user"]
-    date_hierarchy = "created_at"
     readonly_fields = ["valid_until_display"]
     change_list_template = "admin/billing/payment/change_list.html"
 

@@ -185,7 +185,14 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "transaction_at"])]
+        indexes = [
+            models.Index(fields=["status", "transaction_at"]),
+            models.Index(fields=["-created_at"], name="billing_payment_created"),
+            models.Index(fields=["status", "-created_at"], name="billing_payment_status_new"),
+            # BIL-4: the validity job's due rows, oldest first.
+            models.Index(fields=["transaction_at"], name="billing_payment_validity",
+                         condition=Q(purpose="order", status="completed")),
+        ]
         constraints = [
             # BIL-1: one live charge per order at a time; a cancelled one (BIL-4) frees it.
             models.UniqueConstraint(

@@ -76,6 +76,7 @@ class RefundRequest(models.Model):
         ordering = ["-submitted_at"]
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["-submitted_at"], name="billing_refundreq_submitted"),
             models.Index(fields=["status", "evaluated_at"]),
         ]
 

@@ -114,14 +114,14 @@ def _run(modeladmin, request, queryset, label: str, call) -> None:
 
 @admin.register(Migration)
 class MigrationAdmin(NeverDeleteAdmin):
+    # No date_hierarchy: its year/month links aggregate every row of the list.
     list_filter = ("status", "line", "kind", "support_plan", DueFilter, "problem_open",
-                   "skipped_check_pending")
+                   "skipped_check_pending", "created_at")
     search_fields = ("=migration_id", "customer__user__email")
     list_select_related = ("customer__user", "support_plan", "service_package", "assisted",
                            "source_platform", "target_platform")
     show_full_result_count = False
     list_per_page = 100
-    date_hierarchy = "created_at"
     raw_id_fields = ("customer", "from_demo", "parent")
     inlines = [QuoteLineInline, AccessInline, EventInline]
     readonly_fields = (

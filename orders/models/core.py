@@ -137,7 +137,11 @@ class Migration(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "line"])]
+        indexes = [
+            models.Index(fields=["status", "line"]),
+            models.Index(fields=["-created_at"], name="orders_migration_created"),
+            models.Index(fields=["status", "-created_at"], name="orders_migration_status_new"),
+        ]
 
     def __str__(self) -> str:
         return self.migration_id

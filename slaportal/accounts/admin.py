@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
+from slaportal.admin_base import CappedCountPaginator, IndexedSearchMixin
+
 from .models import Customer, User
 
 
@@ -21,7 +23,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(IndexedSearchMixin, SimpleHistoryAdmin, BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ["email"]
@@ -29,6 +31,7 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["email", "full_name"]
     show_full_result_count = False
+    paginator = CappedCountPaginator
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("full_name",)}),
@@ -44,7 +47,7 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(SimpleHistoryAdmin):
+class CustomerAdmin(IndexedSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "email",
         "organisation",
@@ -59,6 +62,7 @@ class CustomerAdmin(SimpleHistoryAdmin):
     search_fields = ["user__email", "organisation", "phone"]
     raw_id_fields = ["user"]
     show_full_result_count = False
+    paginator = CappedCountPaginator
 
     @admin.display(ordering="user__email", description="e-mail")
     def email(self, obj: Customer) -> str:

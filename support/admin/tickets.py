@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 
 from slaportal.calendars.selectors import business_calendars
 from support import services
-from support.choices import TicketStatus
+from support.choices import OPEN_TICKET_STATUSES, TicketStatus
 from support.models import Breach, Clarification, Ticket, TicketMessage
 from support.selectors import ticket_access_note, ticket_intake_report
 
@@ -33,12 +33,43 @@ BADGE = {
 DUE_SOON = dt.timedelta(hours=4)
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """The queue opens on open work; solved and closed tickets are one click away."""
+
+    title = "status"
+    parameter_name = "status"
+    ALL = "all"
+    OPEN = "open_work"
+
+    def lookups(self, request, model_admin):
+        return [(self.ALL, "All"), *TicketStatus.choices]
+
+    def choices(self, changelist):
+        value = self.value()
+        yield {"selected": value is None, "display": "Open work",
+               "query_string": changelist.get_query_string(remove=[self.parameter_name])}
+        for lookup, title in self.lookup_choices:
+            yield {"selected": value == str(lookup), "display": title,
+                   "query_string": changelist.get_query_string({self.parameter_name: lookup})}
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None or value == self.OPEN:
+            return queryset.filter(status__in=OPEN_TICKET_STATUSES)
+        if value == self.ALL:
+            return queryset
+        if value in TicketStatus.values:
+            return queryset.filter(status=value)
+        return queryset.none()
+
+
 class DueFilter(admin.SimpleListFilter):
     title = "due"
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
-        return [("soon", "Due within 4 hours"), ("breached", "Breached (overdue now)"),
+        return [("soon", "Due within 4 hours"),
+                ("breached", "Breached (overdue now, or a missed target not met)"),
                 ("none", "No due time")]
 
     def queryset(self, request, queryset):
@@ -86,7 +117,7 @@ class TicketAdmin(HistoryAdmin):
     ]
     list_display_links = ["reference", "subject"]
     list_select_related = ["customer__user", "plan__calendar", "assignee"]
-    list_filter = [DueFilter, WaitingFilter, "status", "line", "plan", "channel",
+    list_filter = [StatusFilter, DueFilter, WaitingFilter, "line", "plan", "channel",
                    "intake_complete"]
     search_fields = ["customer__user__email", "migration__migration_id", "subject"]
     list_per_page = 100
