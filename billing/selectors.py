@@ -99,11 +99,23 @@ def checkout_custom_fields(payment: Payment) -> dict[str, object]:
 
 
 def customer_payments(customer) -> QuerySet[Payment]:
+    """Order and weekend support payments of one customer, newest first.
+
+    The customer's migrations and bookings are read first (two index lookups), so the
+    payments are two index scans on their own columns instead of an OR over outer joins.
+    """
     from django.db.models import Q
 
+    from orders.models import Migration
+    from support.models import WeekendBooking
+
+    migration_ids = list(Migration.objects.filter(customer=customer).values_list("pk", flat=True))
+    booking_ids = list(
+        WeekendBooking.objects.filter(customer=customer).values_list("pk", flat=True)
+    )
     return (
         Payment.objects.filter(
-            Q(migration__customer=customer) | Q(weekend_booking__customer=customer)
+            Q(migration_id__in=migration_ids) | Q(weekend_booking_id__in=booking_ids)
         )
         .select_related("migration", "weekend_booking", "invoice")
         .order_by("-created_at")

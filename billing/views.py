@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from orders.choices import MigrationStatus
 from orders.models import Migration
 from slaportal.accounts.decorators import customer_required
+from slaportal.paging import customer_page
 from support.choices import BookingStatus
 from support.models import WeekendBooking
 
@@ -222,10 +223,12 @@ def pay(request: HttpRequest, migration_id: str) -> HttpResponse:
 @customer_required
 def payment_list(request: HttpRequest) -> HttpResponse:
     """BIL-3/BIL-4: the customer's payments, amounts, rates, validity left, invoices."""
-    payments = list(selectors.customer_payments(request.customer))
+    page_obj = customer_page(request, selectors.customer_payments(request.customer))
+    payments = list(page_obj)
     for payment in payments:
         payment.checkout = selectors.checkout_url(payment)
-    return render(request, "billing/payment_list.html", {"payments": payments})
+    return render(request, "billing/payment_list.html",
+                  {"payments": payments, "page_obj": page_obj})
 
 
 @customer_required

@@ -20,6 +20,7 @@ from orders.models import Migration
 from slaportal.accounts.choices import ProductLine
 from slaportal.accounts.decorators import customer_required
 from slaportal.calendars.selectors import upcoming_closures
+from slaportal.paging import customer_page
 
 from . import services
 from .choices import Channel, MessageKind, TicketStatus
@@ -72,7 +73,10 @@ def _closures(customer, tickets):
 @require_http_methods(["GET"])
 def ticket_list(request):
     customer = request.customer
-    tickets = list(tickets_for_customer(customer=customer).order_by("-received_at", "-pk"))
+    page_obj = customer_page(
+        request, tickets_for_customer(customer=customer).order_by("-received_at", "-pk")
+    )
+    tickets = list(page_obj)
     for ticket in tickets:
         ticket.badge = STATUS_BADGE.get(ticket.status, "")
         ticket.waiting_on_you = ticket.status == TicketStatus.WAITING_ON_CUSTOMER
@@ -82,6 +86,7 @@ def ticket_list(request):
     )
     return render(request, "support/ticket_list.html", {
         "tickets": tickets,
+        "page_obj": page_obj,
         "closures": _closures(customer, tickets),
         "termination_rights": list(termination_rights_for(customer=customer)),
         "stop": active_support_stop(customer=customer),
