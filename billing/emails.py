@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
+from slaportal import mail
 
 
 def _send(migration, subject: str, body: str) -> None:
-    email = migration.customer.user.email
-    send_mail(
-        subject=f"[SLA Portal] {subject}",
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[email],
-        fail_silently=False,
-    )
+    mail.send(subject=f"[SLA Portal] {subject}", body=body, to=[migration.customer.user.email])
 
 
 def payment_cancelled(payment) -> None:

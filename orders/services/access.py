@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from slaportal import mail
 from slaportal.accounts.choices import ProductLine
 
 from .. import crypto
@@ -107,11 +107,12 @@ def access_fail(
     migration_note(migration=migration, actor=actor, source=source, now=now,
                    note=f"{detail.get_side_display()} access failing: {reason}")
     email = migration.customer.user.email
-    send_mail(
-        f"Migration {migration.migration_id}: we cannot access your {detail.side} platform",
-        render_to_string("orders/email/access_failing.txt",
-                         {"migration": migration, "detail": detail, "reason": reason}),
-        None, [email],
+    mail.send(
+        subject=f"Migration {migration.migration_id}: we cannot access your {detail.side} "
+        "platform",
+        body=render_to_string("orders/email/access_failing.txt",
+                              {"migration": migration, "detail": detail, "reason": reason}),
+        to=[email],
     )
     package_recompute_due(migration=migration, now=now)
     return detail
@@ -147,11 +148,12 @@ def access_reminders_send(*, now: dt.datetime | None = None, batch: int = 500) -
             if not claimed:
                 continue
             migration = Migration.objects.select_related("customer__user").get(pk=pk)
-            send_mail(
-                f"Migration {migration.migration_id}: please restrict or change the access "
-                "you granted",
-                render_to_string("orders/email/access_reminder.txt", {"migration": migration}),
-                None, [migration.customer.user.email],
+            mail.send(
+                subject=f"Migration {migration.migration_id}: please restrict or change the "
+                "access you granted",
+                body=render_to_string("orders/email/access_reminder.txt",
+                                      {"migration": migration}),
+                to=[migration.customer.user.email],
             )
             migration_note(migration=migration, actor=None, source=EventSource.SYSTEM,
                            now=now, note="Access reminder sent (ORD-14)")

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from slaportal import mail
 from slaportal.accounts.choices import NonProfitStatus
 from slaportal.accounts.models import Customer
 
@@ -65,7 +65,7 @@ def nonprofit_weekly_digest(*, now: dt.datetime | None = None) -> int:
         emails = list(User.objects.filter(groups__name=Role.ACCOUNT_MANAGERS, is_active=True)
                       .values_list("email", flat=True))
         if emails:
-            send_mail(f"{pending} non-profit application(s) wait for the weekly review",
-                      "Review them in the admin: Orders › Non-profit applications (ORD-16).",
-                      None, emails)
+            mail.send(subject=f"{pending} non-profit application(s) wait for the weekly review",
+                      body="Review them in the admin: Orders › Non-profit applications "
+                      "(ORD-16).", to=emails)
     return pending

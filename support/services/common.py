@@ -3,10 +3,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.utils import timezone
+
+from slaportal import mail
 
 logger = logging.getLogger("support")
 
@@ -18,10 +18,7 @@ def now_or(now: dt.datetime | None) -> dt.datetime:
 
 
 def notify(*, to: list[str], subject: str, body: str) -> int:
-    recipients = sorted({address for address in to if address})
-    if not recipients:
-        return 0
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    return mail.send(subject=subject, body=body, to=to)
 
 
 def require_perm(actor, perm: str, what: str) -> None:

@@ -49,13 +49,16 @@ def test_key_rotation_reencrypts_with_the_new_key(order, manager, settings):
     assert crypto.decrypt(token) == SECRET
 
 
-def test_failing_access_tells_the_customer_and_is_recorded(order, manager):
-    """ORD-12/ORD-14: failing with a reason; the customer is told."""
+def test_failing_access_tells_the_customer_and_is_recorded(
+    order, manager, django_capture_on_commit_callbacks
+):
+    """ORD-12/ORD-14: failing with a reason; the customer is told (after the commit)."""
     m = order()
     detail = services.access_detail_set(migration=m, side=AccessSide.SOURCE, url="",
                                         secret=SECRET, actor=manager)
-    services.access_fail(detail=detail, actor=manager, reason="Password rejected",
-                         now=kyiv(2026, 3, 2, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.access_fail(detail=detail, actor=manager, reason="Password rejected",
+                             now=kyiv(2026, 3, 2, 10))
     detail.refresh_from_db()
     assert detail.failing_reason == "Password rejected" and detail.failing_since
     assert mail.outbox[-1].to == [m.customer.user.email]
@@ -69,7 +72,9 @@ def test_failing_access_tells_the_customer_and_is_recorded(order, manager):
     "line, plan_code, package, days",
     [("cms", "cms", None, 15), ("cms", "cms", "basic", 21), ("data", "standard", None, 5)],
 )
-def test_access_reminder_per_line_sent_once(completed, line, plan_code, package, days):
+def test_access_reminder_per_line_sent_once(
+    completed, line, plan_code, package, days, django_capture_on_commit_callbacks
+):
     """ORD-14/ACC-4: CMS 15 days after an automated migration, 21 after a package; data
     line 5 days after the full migration — each reminder once."""
     done = kyiv(2026, 3, 2, 12)
@@ -78,6 +83,7 @@ def test_access_reminder_per_line_sent_once(completed, line, plan_code, package,
     assert m.access_reminder_due_at == done + dt.timedelta(days=days)
     mail.outbox.clear()
     assert services.access_reminders_send(now=done + dt.timedelta(days=days, minutes=-1)) == 0
-    assert services.access_reminders_send(now=done + dt.timedelta(days=days)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.access_reminders_send(now=done + dt.timedelta(days=days)) == 1
     assert services.access_reminders_send(now=done + dt.timedelta(days=days + 1)) == 0
     assert len(mail.outbox) == 1 and m.migration_id in mail.outbox[0].subject

@@ -73,12 +73,15 @@ def test_nonprofit_application_reviewed_once(customer, manager):
     assert application.status == ApplicationStatus.REJECTED
 
 
-def test_weekly_review_digest_goes_to_account_managers(customer, manager):
+def test_weekly_review_digest_goes_to_account_managers(
+    customer, manager, django_capture_on_commit_callbacks
+):
     """ORD-16: applications are reviewed weekly — Monday's digest lists the queue."""
     from django.core import mail
 
     assert services.nonprofit_weekly_digest() == 0 and not mail.outbox
     services.nonprofit_apply(customer=customer, organisation="Shelter", evidence="Reg. 7",
                              actor=customer.user)
-    assert services.nonprofit_weekly_digest() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.nonprofit_weekly_digest() == 1
     assert mail.outbox[-1].to == [manager.email]

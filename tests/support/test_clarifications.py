@@ -58,7 +58,7 @@ def test_clarification_is_not_a_response(open_ticket, engineer):
 
 
 def test_third_unanswered_clarification_closes_only_after_the_waiting_period(
-    open_ticket, engineer
+    open_ticket, engineer, django_capture_on_commit_callbacks
 ):
     """SUP-3 no relevant reply within the waiting period after the third request ->
     closed (CMS), with a message to the customer; not a minute before."""
@@ -71,7 +71,8 @@ def test_third_unanswered_clarification_closes_only_after_the_waiting_period(
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.WAITING_ON_CUSTOMER
     mail.outbox.clear()
-    assert clarifications_expire_due(now=kyiv(2025, 11, 24, 11)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert clarifications_expire_due(now=kyiv(2025, 11, 24, 11)) == 1
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.CLOSED
     notice = TicketMessage.objects.filter(ticket=ticket, kind=MessageKind.SYSTEM).last()

@@ -53,17 +53,21 @@ def test_forum_ticket_never_breaches(open_ticket):
     assert not Breach.objects.exists()
 
 
-def test_warnings_at_70_and_90_percent_once_each(open_ticket, engineer, manager):
+def test_warnings_at_70_and_90_percent_once_each(
+    open_ticket, engineer, manager, django_capture_on_commit_callbacks
+):
     """SUP-7 warnings at 70% and 90% to the assignee and the account manager, once."""
     ticket = open_ticket("standard", now=kyiv(2025, 11, 17, 9))  # due Wed 15:00, 24 bh
     ticket_assign(ticket=ticket, actor=manager, assignee=engineer)
     mail.outbox.clear()
     assert sla_sweep(now=kyiv(2025, 11, 18, 16, 47))["warnings"] == 0
-    assert sla_sweep(now=kyiv(2025, 11, 18, 16, 48))["warnings"] == 1  # 16.8 bh
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sla_sweep(now=kyiv(2025, 11, 18, 16, 48))["warnings"] == 1  # 16.8 bh
     assert sorted(mail.outbox[0].to) == ["engineer@vendor.test", "manager@vendor.test"]
     assert "70%" in mail.outbox[0].subject
     assert sla_sweep(now=kyiv(2025, 11, 18, 16, 55))["warnings"] == 0
-    assert sla_sweep(now=kyiv(2025, 11, 19, 12, 36))["warnings"] == 1  # 21.6 bh
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sla_sweep(now=kyiv(2025, 11, 19, 12, 36))["warnings"] == 1  # 21.6 bh
     assert "90%" in mail.outbox[1].subject
     assert sla_sweep(now=kyiv(2025, 11, 19, 12, 40))["warnings"] == 0
     assert SlaWarning.objects.filter(ticket=ticket).count() == 2
@@ -91,7 +95,7 @@ def one_hour_plan():
 
 
 def test_sixth_breach_in_a_month_flags_the_right_of_termination(
-    open_ticket, customer, one_hour_plan
+    open_ticket, customer, one_hour_plan, django_capture_on_commit_callbacks
 ):
     """SUP-9 more than 5 non-excluded breaches in one Kyiv month flag the right, tell the
     account manager once, and show it to the customer."""
@@ -101,12 +105,14 @@ def test_sixth_breach_in_a_month_flags_the_right_of_termination(
     assert not termination_rights_for(customer=customer).exists()
     mail.outbox.clear()
     open_ticket("standard", now=kyiv(2025, 11, 12, 9))
-    sla_sweep_task.delay()  # the beat task (now: the real clock, long after November 2025)
+    with django_capture_on_commit_callbacks(execute=True):
+        sla_sweep_task.delay()  # the beat task (now: the real clock, after November 2025)
     right = termination_rights_for(customer=customer).get()
     assert right.month.isoformat() == "2025-11-01" and right.breach_count == 6
     notices = [m for m in mail.outbox if "Right of termination" in m.subject]
     assert [m.to for m in notices] == [["manager@vendor.test"]]
-    sla_sweep(now=kyiv(2025, 11, 13, 9))
+    with django_capture_on_commit_callbacks(execute=True):
+        sla_sweep(now=kyiv(2025, 11, 13, 9))
     assert len([m for m in mail.outbox if "Right of termination" in m.subject]) == 1
 
 

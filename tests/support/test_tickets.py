@@ -45,9 +45,12 @@ def test_one_plan_per_line_is_a_database_constraint(customer):
                                     plan=SupportPlan.objects.get(code="signature"))
 
 
-def test_complete_data_request_passes_intake_and_is_acknowledged(open_ticket):
+def test_complete_data_request_passes_intake_and_is_acknowledged(
+    open_ticket, django_capture_on_commit_callbacks
+):
     """SUP-2 all items present; SUP-5 an automatic acknowledgement is not a response."""
-    ticket = open_ticket("standard")
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = open_ticket("standard")
     assert ticket.intake_complete and ticket.intake_missing == []
     kinds = list(ticket.messages.values_list("kind", flat=True))
     assert kinds == [MessageKind.CUSTOMER, MessageKind.AUTO_ACK]
