@@ -30,6 +30,25 @@ def payment_cancelled(*, migration, actor, now: dt.datetime | None = None) -> No
     _services().migration_payment_cancelled(migration=migration, actor=actor, now=now)
 
 
+def payments_cancelled(*, migration_ids: list[int], now: dt.datetime) -> set[int]:
+    """BIL-4, the batch form: those of the migrations that are paid and not started
+    become payable again; returns their ids."""
+    moved = _services().migrations_payment_cancelled_bulk(migration_ids=migration_ids, now=now)
+    return {m.pk for m in moved}
+
+
+def unstarted_paid(prefix: str = "migration"):
+    """BIL-4: the condition (on a relation to a migration) that its payment can still be
+    cancelled: paid, not started, not stopped — the same as ``payments_cancelled``."""
+    from django.db.models import Q
+
+    from orders.choices import MigrationStatus
+
+    return Q(**{f"{prefix}__started_at__isnull": True,
+                f"{prefix}__status__in": [MigrationStatus.PAID,
+                                          MigrationStatus.ACCESS_VERIFIED]})
+
+
 def stop(*, migration, actor, reason: str, now: dt.datetime | None = None) -> None:
     """ORD-17: a refunded (or charged-back) migration stops; one already stopped stays so
     (a second partial refund or a charge-back after a refund)."""

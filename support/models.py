@@ -263,6 +263,10 @@ class Ticket(models.Model):
                          name="support_ticket_status_queue"),
             models.Index(fields=["next_due_at", "-priority_rank", "id"],
                          name="support_ticket_queue"),
+            # SUP-8: the sweep's due rows (a target passed, not recorded yet, clock running).
+            models.Index(fields=["next_due_at", "id"], name="support_ticket_breach_due",
+                         condition=Q(overdue_recorded=False,
+                                     status__in=["new", "open", "reopened"])),
             # The customer's own list, newest first.
             models.Index(fields=["customer", "-received_at", "-id"],
                          name="support_ticket_customer_new"),

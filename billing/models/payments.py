@@ -120,6 +120,13 @@ class PaymentQuerySet(models.QuerySet):
         """Payments that hold the order: waiting for funds or completed."""
         return self.filter(status__in=[PaymentStatus.PENDING, PaymentStatus.COMPLETED])
 
+    def validity_due(self, now: dt.datetime):
+        """BIL-4, the job's due rows: past their 30 days, and the migration still paid and
+        not started (so every row selected can be cancelled: none stalls the rest)."""
+        from .. import orders_api
+
+        return self.validity_passed(now).filter(orders_api.unstarted_paid("migration"))
+
     def validity_passed(self, now: dt.datetime):
         """BIL-4: completed order payments whose 30 days have passed."""
         return self.filter(

@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from djmoney.money import Money
+from simple_history.utils import bulk_update_with_history
 
 from orders.choices import MigrationStatus, QuoteLineKind
 from orders.models import Migration
+from slaportal.jobs import Step, drain
 from support.choices import BookingStatus
 from support.models import WeekendBooking
 from support.services import weekend_booking_mark_paid
@@ -249,21 +251,41 @@ def payment_expire(*, payment: Payment, actor=None, now: dt.datetime | None = No
     return True
 
 
-def payments_expire_due(*, now: dt.datetime | None = None, batch: int = 500) -> int:
-    """BIL-4 beat job: cancel up to ``batch`` payments past their 30 days.
+def payments_expire_due(*, now: dt.datetime | None = None, batch: int = 500,
+                        budget_seconds: float | None = None) -> int:
+    """BIL-4 beat job: cancel the payments past their 30 days whose migration has not
+    started, batch after batch (slaportal.jobs.drain).
 
-    Each payment is its own transaction (a job killed halfway keeps what it did) and is
-    re-checked under its row lock; on PostgreSQL a row another worker holds is skipped,
-    so two runs never collide and a second run finds nothing left to do.
+    A batch is one transaction: the due payments are selected through their partial
+    index and locked (on PostgreSQL a row another worker holds is skipped), their
+    migrations become payable again, the payments expire (history in bulk), and the
+    customers' e-mails leave together after the commit. A run killed halfway keeps the
+    batches it committed; a second run finds nothing left to do.
     """
     now = now or timezone.now()
-    done = 0
-    ids = list(
-        Payment.objects.validity_passed(now)
-        .order_by("transaction_at")
-        .values_list("pk", flat=True)[:batch]
-    )
-    for pk in ids:
-        if payment_expire(payment=Payment(pk=pk), now=now):
-            done += 1
-    return done
+    skip = connection.features.has_select_for_update_skip_locked
+
+    def step(size: int) -> Step:
+        with transaction.atomic():
+            due = list(
+                Payment.objects.validity_due(now)
+                .select_for_update(skip_locked=skip, of=("self",))
+                .select_related("migration__customer__user")
+                .order_by("transaction_at", "pk")[:size]
+            )
+            if not due:
+                return Step(0, 0)
+            moved = orders_api.payments_cancelled(
+                migration_ids=[p.migration_id for p in due], now=now)
+            expired = [p for p in due if p.migration_id in moved]
+            for payment in expired:
+                check_payment_move(payment.status, PaymentStatus.EXPIRED)
+                payment.status, payment.closed_at = PaymentStatus.EXPIRED, now
+            if expired:
+                bulk_update_with_history(expired, Payment, ["status", "closed_at"],
+                                         default_date=now)
+            for payment in expired:
+                emails.payment_cancelled(payment)
+            return Step(len(due), len(expired))
+
+    return drain(step, batch=batch, budget_seconds=budget_seconds)

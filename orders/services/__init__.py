@@ -51,6 +51,8 @@ from .lifecycle import (
     migration_stop,
     migration_transition,
     migration_validate,
+    migrations_payment_cancelled_bulk,
+    migrations_transition_bulk,
 )
 from .nonprofit import nonprofit_apply, nonprofit_review, nonprofit_weekly_digest
 from .packages import (
@@ -64,6 +66,8 @@ from .quotes import quote_build, quote_preview, quote_price
 from .retention import demos_remove_due, migrations_archive_due, migrations_validate_due
 
 __all__ = [
+    "migrations_payment_cancelled_bulk",
+    "migrations_transition_bulk",
     "access_detail_set", "access_fail", "access_reminders_send", "access_verify",
     "assisted_done", "custom_work_accept", "custom_work_auto_accept", "custom_work_deliver",
     "custom_work_estimate", "custom_work_mark_paid", "custom_work_quote",

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from ..choices import EventSource, MigrationKind, MigrationStatus
 from ..errors import MigrationStopped, OrderError, TransitionNotAllowed
@@ -85,6 +86,45 @@ def migration_transition(
     return migration
 
 
+def migrations_transition_bulk(
+    *,
+    migrations: list[Migration],
+    to_status: str,
+    note: str,
+    now: dt.datetime,
+    source: str = EventSource.SYSTEM,
+    updates: dict | None = None,
+) -> list[Migration]:
+    """The batch form of ``migration_transition`` for the beat jobs.
+
+    The caller has locked the rows in its transaction (``select_for_update``). A row
+    whose move transitions.py does not allow, or a stopped one (ORD-17), is left as it
+    is. Whatever the number of rows: one UPDATE, one insert of history rows, one insert
+    of events. Returns the migrations moved.
+    """
+    milestone = _MILESTONES.get(to_status)
+    moved, events = [], []
+    for m in migrations:
+        if m.status == S.STOPPED or to_status not in allowed_next(m.kind, m.status):
+            continue
+        events.append(MigrationEvent(
+            migration=m, from_status=m.status, to_status=to_status, actor=None,
+            source=source, at=now, note=note[:500],
+        ))
+        m.status = to_status
+        if milestone and getattr(m, milestone) is None:
+            setattr(m, milestone, now)
+        for name, value in (updates or {}).items():
+            setattr(m, name, value)
+        moved.append(m)
+    if moved:
+        fields = ["status", *([milestone] if milestone else []), *(updates or {})]
+        bulk_update_with_history(moved, Migration, fields, default_date=now,
+                                 default_change_reason=note[:100])
+        MigrationEvent.objects.bulk_create(events)
+    return moved
+
+
 def migration_note(
     *, migration: Migration, actor, note: str, source: str = EventSource.ADMIN,
     now: dt.datetime | None = None,
@@ -133,6 +173,22 @@ def migration_payment_cancelled(
         migration=migration, to_status=S.CONFIRMED, actor=actor, now=now,
         note="Payment cancelled (BIL-4): payable again", source=EventSource.SYSTEM,
         updates={"paid_at": None},
+    )
+
+
+def migrations_payment_cancelled_bulk(
+    *, migration_ids: list[int], now: dt.datetime
+) -> list[Migration]:
+    """BIL-4, the batch form of ``migration_payment_cancelled``: each paid migration that
+    has not started becomes payable again (→ confirmed). Rows are locked here."""
+    migrations = list(
+        Migration.objects.select_for_update(of=("self",))
+        .filter(pk__in=migration_ids, status__in=[S.PAID, S.ACCESS_VERIFIED],
+                started_at__isnull=True)
+    )
+    return migrations_transition_bulk(
+        migrations=migrations, to_status=S.CONFIRMED, now=now,
+        note="Payment cancelled (BIL-4): payable again", updates={"paid_at": None},
     )
 
 

@@ -1,9 +1,10 @@
 """ORD-15 retention and ORD-6 validation: scheduled, batched, idempotent jobs.
 
-Each migration is archived in its own transaction, its row claimed with
-``select_for_update(skip_locked=True)`` (PostgreSQL; SQLite serialises writers), and
-re-checked after the lock: a run killed halfway leaves every migration either archived
-(committed) or untouched, and the next run picks up the rest — each exactly once.
+Each batch of due migrations is one transaction, its rows claimed with
+``select_for_update(skip_locked=True)`` (PostgreSQL; SQLite serialises writers) and
+selected by the same condition that makes them due: a run killed halfway leaves every
+migration either archived (committed) or untouched, and the next run picks up the
+rest — each exactly once. A batch costs the same queries for 1 row as for 500.
 """
 
 from __future__ import annotations
@@ -15,39 +16,47 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from slaportal.accounts.choices import ProductLine
+from slaportal.jobs import Step, drain
 from support.models import SupportPlan
 
-from ..choices import EventSource, MigrationKind, MigrationStatus
+from ..choices import MigrationKind, MigrationStatus
 from ..models import AccessDetail, DataSample, Migration, MigrationLog, OrdersSettings
-from .lifecycle import migration_transition
+from .lifecycle import migrations_transition_bulk
 
 S = MigrationStatus
 DEFAULT_RETENTION_DAYS = 5
 
 
-def _remove_information(migration: Migration, now: dt.datetime) -> None:
+def _remove_information(migration_ids: list[int], now: dt.datetime) -> None:
     """Credentials, logs and samples go; order, quote and money records stay."""
-    AccessDetail.objects.filter(migration=migration).update(
+    AccessDetail.objects.filter(migration_id__in=migration_ids).update(
         secret_encrypted="", hint="", url="", removed_at=now
     )
-    MigrationLog.objects.filter(migration=migration).delete()
-    DataSample.objects.filter(migration=migration).delete()
+    MigrationLog.objects.filter(migration_id__in=migration_ids).delete()
+    DataSample.objects.filter(migration_id__in=migration_ids).delete()
 
 
-def _archive_one(pk: int, *, now: dt.datetime, note: str, eligible: Q) -> bool:
-    with transaction.atomic():
-        migration = (
-            Migration.objects.select_for_update(skip_locked=True)
-            .filter(eligible, pk=pk, archived_at__isnull=True).first()
-        )
-        if migration is None:  # archived meanwhile, locked by another run, or a problem
-            return False
-        _remove_information(migration, now)
-        migration_transition(
-            migration=migration, to_status=S.ARCHIVED, actor=None, now=now,
-            source=EventSource.SYSTEM, note=note, updates={"data_removed_at": now},
-        )
-        return True
+def _locked_due(eligible: Q, batch: int, order: str) -> list[Migration]:
+    """The next ``batch`` due migrations, locked; rows another run holds are skipped."""
+    return list(
+        Migration.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(eligible).order_by(order, "pk")[:batch]
+    )
+
+
+def _archive_step(eligible: Q, *, now: dt.datetime, note: str, order: str):
+    def step(batch: int) -> Step:
+        with transaction.atomic():
+            due = _locked_due(eligible & Q(archived_at__isnull=True), batch, order)
+            if not due:
+                return Step(0, 0)
+            moved = migrations_transition_bulk(
+                migrations=due, to_status=S.ARCHIVED, now=now, note=note,
+                updates={"data_removed_at": now},
+            )
+            _remove_information([m.pk for m in moved], now)
+            return Step(len(due), len(moved))
+    return step
 
 
 def retention_due(now: dt.datetime) -> Q:
@@ -73,14 +82,13 @@ def retention_due(now: dt.datetime) -> Q:
     )
 
 
-def migrations_archive_due(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+def migrations_archive_due(*, now: dt.datetime | None = None, batch: int = 500,
+                           budget_seconds: float | None = None) -> int:
     """Beat job (ORD-15): archive migrations whose retention ended."""
     now = now or timezone.now()
-    eligible = retention_due(now)
-    ids = list(Migration.objects.filter(eligible).order_by("completed_at")
-               .values_list("pk", flat=True)[:batch])
     note = "Archived: retention period over with no problem reported (ORD-15)"
-    return sum(_archive_one(pk, now=now, note=note, eligible=eligible) for pk in ids)
+    step = _archive_step(retention_due(now), now=now, note=note, order="completed_at")
+    return drain(step, batch=batch, budget_seconds=budget_seconds)
 
 
 def demo_removal_due(now: dt.datetime) -> Q:
@@ -97,34 +105,31 @@ def demo_removal_due(now: dt.datetime) -> Q:
     )
 
 
-def demos_remove_due(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+def demos_remove_due(*, now: dt.datetime | None = None, batch: int = 500,
+                     budget_seconds: float | None = None) -> int:
     """Beat job (ORD-15): demo data removed 7 days after the demo with no full migration
     started from it, and 30 days at most."""
     now = now or timezone.now()
-    eligible = demo_removal_due(now)
-    ids = list(Migration.objects.filter(eligible).values_list("pk", flat=True)[:batch])
-    note = "Demo data removed (ORD-15)"
-    return sum(_archive_one(pk, now=now, note=note, eligible=eligible) for pk in ids)
+    step = _archive_step(demo_removal_due(now), now=now, note="Demo data removed (ORD-15)",
+                         order="completed_at")
+    return drain(step, batch=batch, budget_seconds=budget_seconds)
 
 
-def migrations_validate_due(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+def migrations_validate_due(*, now: dt.datetime | None = None, batch: int = 500,
+                            budget_seconds: float | None = None) -> int:
     """Beat job (ORD-6): 14 days after a CMS full migration completes, the result counts
     as accepted."""
     now = now or timezone.now()
     days = OrdersSettings.load().validation_days
     eligible = Q(line=ProductLine.CMS, status=S.COMPLETED, problem_open=False,
                  completed_at__lte=now - dt.timedelta(days=days)) & ~Q(kind=MigrationKind.DEMO)
-    done = 0
-    for pk in Migration.objects.filter(eligible).values_list("pk", flat=True)[:batch]:
+    note = f"Accepted: the {days}-day validation period ended (ORD-6)"
+
+    def step(batch: int) -> Step:
         with transaction.atomic():
-            migration = Migration.objects.select_for_update(skip_locked=True)\
-                .filter(eligible, pk=pk).first()
-            if migration is None:
-                continue
-            migration_transition(
-                migration=migration, to_status=S.VALIDATED, actor=None, now=now,
-                source=EventSource.SYSTEM,
-                note=f"Accepted: the {days}-day validation period ended (ORD-6)",
-            )
-            done += 1
-    return done
+            due = _locked_due(eligible, batch, "completed_at")
+            moved = migrations_transition_bulk(
+                migrations=due, to_status=S.VALIDATED, now=now, note=note)
+            return Step(len(due), len(moved))
+
+    return drain(step, batch=batch, budget_seconds=budget_seconds)

@@ -7,46 +7,84 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
 
 from slaportal.accounts.choices import ProductLine
 from slaportal.calendars.selectors import business_calendars
+from slaportal.jobs import Step, drain
 
 from ..choices import ExclusionReason, TicketStatus
 from ..models import Breach, SlaWarning, SupportSettings, TerminationRight, Ticket
 from ..selectors import kyiv_month_bounds
 from .common import kyiv, notify, now_or
 
+# The statuses in which a target's clock runs (waiting on the customer pauses it).
+CLOCK_RUNNING = [TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.REOPENED]
 
-def sla_sweep(*, now=None, batch: int = 500) -> dict[str, int]:
+
+def sla_sweep(*, now=None, batch: int = 500, budget_seconds: float | None = None
+              ) -> dict[str, int]:
     """The beat job: record missed targets, then send due warnings. Idempotent."""
     now = now_or(now)
     return {
-        "breaches": breaches_record_due(now=now, batch=batch),
-        "warnings": warnings_send_due(now=now, batch=batch),
+        "breaches": breaches_record_due(now=now, batch=batch, budget_seconds=budget_seconds),
+        "warnings": warnings_send_due(now=now, batch=batch, budget_seconds=budget_seconds),
     }
 
 
-def breaches_record_due(*, now, batch: int = 500) -> int:
+def breaches_record_due(*, now, batch: int = 500, budget_seconds: float | None = None) -> int:
+    """SUP-8: one breach record per target whose due time passed with the clock running,
+    batch after batch; the tickets of a batch are locked (skip_locked), their missing
+    records written in bulk (with history) and the tickets marked, so that a second
+    sweep finds nothing left. SUP-9 is re-evaluated once per customer and month."""
     written = 0
-    with transaction.atomic():
-        tickets = list(
-            Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(next_due_at__lte=now, overdue_recorded=False)
-            .exclude(status__in=[TicketStatus.SOLVED, TicketStatus.CLOSED,
-                                 TicketStatus.WAITING_ON_CUSTOMER])
-            .select_related("customer")
-            .order_by("next_due_at")[:batch]
-        )
-        months = set()
-        for ticket in tickets:
-            if breach_record(ticket=ticket, now=now):
-                written += 1
-                if ticket.line == ProductLine.DATA:
-                    months.add((ticket.customer_id, ticket.next_due_at))
-            Ticket.objects.filter(pk=ticket.pk).update(overdue_recorded=True)
-        for customer_id, due in months:
-            termination_evaluate(customer_id=customer_id, when=due, now=now)
+
+    def step(size: int) -> Step:
+        nonlocal written
+        with transaction.atomic():
+            tickets = list(
+                Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(next_due_at__lte=now, overdue_recorded=False, status__in=CLOCK_RUNNING)
+                .order_by("next_due_at", "pk")[:size]
+            )
+            if not tickets:
+                return Step(0, 0)
+            new = _breaches_write(tickets, now)
+            # The target is missed: its 70%/90% warnings are moot.
+            Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(
+                overdue_recorded=True, warn_first_at=None, warn_second_at=None)
+            written += len(new)
+            months = {}
+            for breach in new:
+                if breach.line == ProductLine.DATA:
+                    months.setdefault((breach.customer_id, kyiv_month_bounds(breach.due_at)[0]),
+                                      breach.due_at)
+            for (customer_id, _), due in months.items():
+                termination_evaluate(customer_id=customer_id, when=due, now=now)
+            return Step(len(tickets), len(tickets))
+
+    drain(step, batch=batch, budget_seconds=budget_seconds)
     return written
+
+
+def _breaches_write(tickets: list[Ticket], now) -> list[Breach]:
+    """The missing records of these (locked) tickets' current targets, in two queries;
+    a record written meanwhile by another path is kept, not duplicated."""
+    existing = set(
+        Breach.objects.filter(ticket__in=tickets).values_list("ticket_id", "metric", "due_at")
+    )
+    new = [
+        Breach(ticket=t, customer_id=t.customer_id, line=t.line, metric=t.clock_metric,
+               cycle=t.cycle, due_at=t.next_due_at, recorded_at=now)
+        for t in tickets if (t.pk, t.clock_metric, t.next_due_at) not in existing
+    ]
+    if not new:
+        return []
+    try:
+        with transaction.atomic():
+            return bulk_create_with_history(new, Breach, default_date=now)
+    except IntegrityError:  # one was written concurrently: fall back to one at a time
+        return [b for b in new if breach_record(ticket=b.ticket, now=now)]
 
 
 def breach_record(*, ticket: Ticket, now) -> bool:
@@ -69,60 +107,79 @@ def breach_record(*, ticket: Ticket, now) -> bool:
     return created
 
 
-def warnings_send_due(*, now, batch: int = 500) -> int:
+def warnings_send_due(*, now, batch: int = 500, budget_seconds: float | None = None) -> int:
     """SUP-7: warn the assignee and the account manager, only inside the calendar's
-    hours; outside them the warning waits for the next sweep inside hours."""
+    hours; outside them the warning waits for the next sweep inside hours.
+
+    Only tickets whose calendar is open now are selected, so tickets waiting for their
+    calendar to open never hold back the others. A batch is locked, its warnings
+    written in bulk and its warning times cleared in two updates."""
     settings = SupportSettings.load()
-    tickets = list(
-        Ticket.objects.filter(Q(warn_first_at__lte=now) | Q(warn_second_at__lte=now))
-        .filter(next_due_at__gt=now)
-        .select_related("plan__calendar", "assignee", "customer__account_manager")
-        .order_by("next_due_at")[:batch]
-    )
-    if not tickets:
+    engines = business_calendars()
+    open_now = [slug for slug, engine in engines.items() if engine.is_open(now)]
+    if not open_now:
         return 0
-    engines = business_calendars(list({t.plan.calendar.slug for t in tickets}))
+    percents = (("warn_first_at", settings.warn_first_percent),
+                ("warn_second_at", settings.warn_second_percent))
     sent = 0
-    for ticket in tickets:
-        if not engines[ticket.plan.calendar.slug].is_open(now):
-            continue
-        for field, percent in (
-            ("warn_first_at", settings.warn_first_percent),
-            ("warn_second_at", settings.warn_second_percent),
-        ):
-            at = getattr(ticket, field)
-            if at is None or at > now:
-                continue
-            sent += _warn(ticket, percent, now)
-            Ticket.objects.filter(pk=ticket.pk, **{field: at}).update(**{field: None})
+
+    def step(size: int) -> Step:
+        nonlocal sent
+        with transaction.atomic():
+            tickets = list(
+                Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(Q(warn_first_at__lte=now) | Q(warn_second_at__lte=now))
+                .filter(next_due_at__gt=now, plan__calendar__slug__in=open_now)
+                .select_related("assignee", "customer__account_manager")
+                .order_by("next_due_at", "pk")[:size]
+            )
+            if not tickets:
+                return Step(0, 0)
+            due = [(t, field, percent) for t in tickets for field, percent in percents
+                   if getattr(t, field) is not None and getattr(t, field) <= now]
+            existing = set(SlaWarning.objects.filter(ticket__in=tickets).values_list(
+                "ticket_id", "metric", "due_at", "percent"))
+            new = []
+            for ticket, _, percent in due:
+                key = (ticket.pk, ticket.clock_metric, ticket.next_due_at, percent)
+                if key in existing:
+                    continue
+                existing.add(key)
+                new.append((ticket, percent, SlaWarning(
+                    ticket=ticket, metric=ticket.clock_metric, due_at=ticket.next_due_at,
+                    percent=percent, sent_at=now,
+                    recipients=", ".join(filter(None, _recipients(ticket))),
+                )))
+            SlaWarning.objects.bulk_create([w for _, _, w in new], ignore_conflicts=True)
+            ids = [t.pk for t in tickets]
+            for field, _ in percents:
+                Ticket.objects.filter(pk__in=ids, **{f"{field}__lte": now}).update(
+                    **{field: None})
+            for ticket, percent, _ in new:
+                _warn_mail(ticket, percent)
+            sent += len(new)
+            return Step(len(tickets), len(tickets))
+
+    drain(step, batch=batch, budget_seconds=budget_seconds)
     return sent
 
 
-def _warn(ticket: Ticket, percent: int, now) -> int:
-    to = [
+def _recipients(ticket: Ticket) -> list[str]:
+    return [
         getattr(ticket.assignee, "email", ""),
         getattr(ticket.customer.account_manager, "email", ""),
     ]
-    try:
-        with transaction.atomic():
-            _, created = SlaWarning.objects.get_or_create(
-                ticket=ticket, metric=ticket.clock_metric, due_at=ticket.next_due_at,
-                percent=percent,
-                defaults={"sent_at": now, "recipients": ", ".join(filter(None, to))},
-            )
-    except IntegrityError:
-        return 0
-    if not created:
-        return 0
+
+
+def _warn_mail(ticket: Ticket, percent: int) -> None:
     notify(
-        to=to,
+        to=_recipients(ticket),
         subject=f"SLA warning {percent}%: [#{ticket.reference}] {ticket.subject}",
         body=(
             f"{percent}% of the {ticket.get_clock_metric_display().lower()} target of "
             f"{ticket.reference} has passed; it is due {kyiv(ticket.next_due_at)} (Kyiv)."
         ),
     )
-    return 1
 
 
 @transaction.atomic

@@ -75,26 +75,28 @@ def test_cms_retention_counts_from_validation(completed):
 
 
 def test_killed_run_run_again_archives_each_exactly_once(completed, monkeypatch):
-    """ORD-15: a run killed halfway, run again, archives every migration exactly once."""
+    """ORD-15: a run killed halfway (in its second batch), run again, archives every
+    migration exactly once: the first batch stays committed, the second rolls back."""
     migrations = [completed(plan_code="standard", completed_at=DONE) for _ in range(4)]
     real = retention._remove_information
     calls = {"n": 0}
 
-    def dies_on_third(migration, now):
+    def dies_in_second_batch(migration_ids, now):
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == 2:
             raise KeyboardInterrupt("worker killed")
-        real(migration, now)
+        real(migration_ids, now)
 
-    monkeypatch.setattr(retention, "_remove_information", dies_on_third)
+    monkeypatch.setattr(retention, "_remove_information", dies_in_second_batch)
     with pytest.raises(KeyboardInterrupt):
-        services.migrations_archive_due(now=DONE + dt.timedelta(days=6))
+        services.migrations_archive_due(now=DONE + dt.timedelta(days=6), batch=2)
     assert Migration.objects.filter(status=S.ARCHIVED).count() == 2
     monkeypatch.setattr(retention, "_remove_information", real)
-    assert services.migrations_archive_due(now=DONE + dt.timedelta(days=6)) == 2
+    assert services.migrations_archive_due(now=DONE + dt.timedelta(days=6), batch=2) == 2
     assert services.migrations_archive_due(now=DONE + dt.timedelta(days=7)) == 0
     for m in migrations:
         assert MigrationEvent.objects.filter(migration=m, to_status=S.ARCHIVED).count() == 1
+        assert m.history.filter(status=S.ARCHIVED).count() == 1
 
 
 def _demo(customer, platform, at):
