@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from djmoney.money import Money
 
 from orders.models import Migration
+from slaportal.jobs import Step, drain
 
 from .. import emails, orders_api
 from ..choices import PaymentStatus, RefundKind, RefundRequestStatus
@@ -244,13 +245,18 @@ def refund_requests_reevaluate(
         if not lines:
             return 0
         requests = requests.filter(migration__line__in=lines)
-    done = 0
-    # The least recently evaluated first, so runs of ``batch`` rows cover the whole queue.
-    oldest_first = requests.select_related("migration").order_by(
-        F("evaluated_at").asc(nulls_first=True), "pk"
+    # The least recently evaluated first; each request once per run (those evaluated
+    # at ``now`` are done), so a run covers the queue batch after batch.
+    oldest_first = (
+        requests.filter(Q(evaluated_at__isnull=True) | Q(evaluated_at__lt=now))
+        .select_related("migration").order_by(F("evaluated_at").asc(nulls_first=True), "pk")
     )
-    for request in oldest_first[:batch]:
-        with transaction.atomic():
-            _store_evaluation(request, now)
-        done += 1
-    return done
+
+    def step(size: int) -> Step:
+        rows = list(oldest_first[:size])
+        for request in rows:
+            with transaction.atomic():
+                _store_evaluation(request, now)
+        return Step(len(rows), len(rows))
+
+    return drain(step, batch=batch)

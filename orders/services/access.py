@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from slaportal import mail
 from slaportal.accounts.choices import ProductLine
+from slaportal.jobs import Step, drain
 
 from .. import crypto
 from ..choices import AccessSide, EventSource, MigrationKind, MigrationStatus
 from ..errors import OrderError
-from ..models import AccessDetail, AccessFailure, Migration, OrdersSettings
+from ..models import AccessDetail, AccessFailure, Migration, MigrationEvent, OrdersSettings
 from .lifecycle import lock, migration_note, migration_transition
 
 
@@ -132,30 +133,38 @@ def access_reminder_due(*, migration: Migration) -> dt.datetime | None:
     return migration.completed_at + dt.timedelta(days=days)
 
 
-def access_reminders_send(*, now: dt.datetime | None = None, batch: int = 500) -> int:
-    """Beat job: each reminder is sent once (the row is claimed before the mail)."""
+def access_reminders_send(*, now: dt.datetime | None = None, batch: int = 500,
+                          budget_seconds: float | None = None) -> int:
+    """Beat job (ORD-14/ACC-4): each reminder is sent once. A batch of due migrations is
+    locked and marked sent in one UPDATE, their timeline notes written in bulk, and the
+    e-mails leave together after the commit."""
     now = now or timezone.now()
-    sent = 0
-    ids = list(
-        Migration.objects.filter(access_reminder_due_at__lte=now,
-                                 access_reminder_sent_at__isnull=True)
-        .values_list("pk", flat=True)[:batch]
-    )
-    for pk in ids:
+    note = "Access reminder sent (ORD-14)"
+
+    def step(size: int) -> Step:
         with transaction.atomic():
-            claimed = Migration.objects.filter(pk=pk, access_reminder_sent_at__isnull=True)\
-                .update(access_reminder_sent_at=now)
-            if not claimed:
-                continue
-            migration = Migration.objects.select_related("customer__user").get(pk=pk)
-            mail.send(
-                subject=f"Migration {migration.migration_id}: please restrict or change the "
-                "access you granted",
-                body=render_to_string("orders/email/access_reminder.txt",
-                                      {"migration": migration}),
-                to=[migration.customer.user.email],
+            due = list(
+                Migration.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(access_reminder_due_at__lte=now, access_reminder_sent_at__isnull=True)
+                .select_related("customer__user")
+                .order_by("access_reminder_due_at", "pk")[:size]
             )
-            migration_note(migration=migration, actor=None, source=EventSource.SYSTEM,
-                           now=now, note="Access reminder sent (ORD-14)")
-            sent += 1
-    return sent
+            if not due:
+                return Step(0, 0)
+            Migration.objects.filter(pk__in=[m.pk for m in due]).update(
+                access_reminder_sent_at=now)
+            MigrationEvent.objects.bulk_create([
+                MigrationEvent(migration=m, source=EventSource.SYSTEM, at=now, note=note)
+                for m in due
+            ])
+            for migration in due:
+                mail.send(
+                    subject=f"Migration {migration.migration_id}: please restrict or change "
+                    "the access you granted",
+                    body=render_to_string("orders/email/access_reminder.txt",
+                                          {"migration": migration}),
+                    to=[migration.customer.user.email],
+                )
+            return Step(len(due), len(due))
+
+    return drain(step, batch=batch, budget_seconds=budget_seconds)

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from djmoney.money import Money
 
+from slaportal.jobs import Step, drain
+
 from ..choices import CustomWorkStatus as C
 from ..errors import OrderError
 from ..models import CustomWorkRequest, OrdersSettings
@@ -98,15 +100,20 @@ def custom_work_accept(*, work, actor, now: dt.datetime | None = None):
     return _move(work, C.ACCEPTED, actor, accepted_at=now or timezone.now())
 
 
-def custom_work_auto_accept(*, now: dt.datetime | None = None, batch: int = 500) -> int:
-    """Beat job (ORD-10): delivered 7 days ago without an issue → accepted."""
+def custom_work_auto_accept(*, now: dt.datetime | None = None, batch: int = 500,
+                            budget_seconds: float | None = None) -> int:
+    """Beat job (ORD-10): delivered 7 days ago without an issue → accepted; one UPDATE
+    per batch."""
     now = now or timezone.now()
     limit = now - dt.timedelta(days=OrdersSettings.load().custom_work_acceptance_days)
-    done = 0
-    for work in CustomWorkRequest.objects.filter(status=C.DELIVERED,
-                                                 delivered_at__lte=limit)[:batch]:
+    due = CustomWorkRequest.objects.filter(status=C.DELIVERED, delivered_at__lte=limit)
+
+    def step(size: int) -> Step:
         with transaction.atomic():
-            done += CustomWorkRequest.objects.filter(pk=work.pk, status=C.DELIVERED).update(
-                status=C.ACCEPTED, accepted_at=now
-            )
-    return done
+            ids = list(due.select_for_update(skip_locked=True).order_by("delivered_at", "pk")
+                       .values_list("pk", flat=True)[:size])
+            done = CustomWorkRequest.objects.filter(pk__in=ids, status=C.DELIVERED).update(
+                status=C.ACCEPTED, accepted_at=now)
+            return Step(len(ids), done)
+
+    return drain(step, batch=batch, budget_seconds=budget_seconds)

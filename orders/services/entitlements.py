@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from slaportal.accounts.choices import ProductLine
 from slaportal.calendars.selectors import business_calendar
+from slaportal.jobs import Step, drain
 
 from ..choices import EventSource, MigrationKind, MigrationStatus, RemigrationReason
 from ..errors import OrderError
@@ -205,20 +206,27 @@ def migration_resume(
     )
 
 
-def pauses_auto_resume(*, now: dt.datetime | None = None, batch: int = 500) -> int:
-    """Beat job (ORD-9): a pause that reached 5 days resumes by itself."""
+def pauses_auto_resume(*, now: dt.datetime | None = None, batch: int = 500,
+                       budget_seconds: float | None = None) -> int:
+    """Beat job (ORD-9): a pause that reached 5 days resumes by itself (a batch moves in
+    one bulk transition; a migration resumed meanwhile is no longer selected)."""
+    from .lifecycle import migrations_transition_bulk
+
     now = now or timezone.now()
     limit = now - dt.timedelta(days=OrdersSettings.load().max_pause_days)
-    resumed = 0
-    for migration in Migration.objects.filter(status=S.PAUSED, paused_at__lte=limit)[:batch]:
-        try:
-            migration_resume(migration=migration, actor=None, now=now,
-                             source=EventSource.SYSTEM,
-                             note="Resumed by itself: the pause reached its limit (ORD-9)")
-        except OrderError:  # resumed (or stopped) meanwhile by someone else: nothing to do
-            continue
-        resumed += 1
-    return resumed
+
+    def step(size: int) -> Step:
+        with transaction.atomic():
+            due = list(Migration.objects.select_for_update(skip_locked=True, of=("self",))
+                       .filter(status=S.PAUSED, paused_at__lte=limit)
+                       .order_by("paused_at", "pk")[:size])
+            moved = migrations_transition_bulk(
+                migrations=due, to_status=S.RUNNING, now=now,
+                note="Resumed by itself: the pause reached its limit (ORD-9)",
+                updates={"paused_at": None})
+            return Step(len(due), len(moved))
+
+    return drain(step, batch=batch, budget_seconds=budget_seconds)
 
 
 # --------------------------------------------------------------- ORD-13 insurance

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from slaportal.accounts.choices import ProductLine
 from slaportal.calendars.selectors import business_calendar
+from slaportal.jobs import Step, drain
 
 from ..choices import EventSource, PackageItem
 from ..errors import OrderError
@@ -136,20 +137,25 @@ def package_modification_requested(*, package: ServicePackage, actor) -> Service
     return package
 
 
-def packages_auto_accept(*, now: dt.datetime | None = None, batch: int = 500) -> int:
-    """Beat job (ORD-12): 30 days after validation with no modification requested."""
+def packages_auto_accept(*, now: dt.datetime | None = None, batch: int = 500,
+                         budget_seconds: float | None = None) -> int:
+    """Beat job (ORD-12): 30 days after validation with no modification requested; one
+    UPDATE per batch of due packages (a second run finds none)."""
     now = now or timezone.now()
     days = OrdersSettings.load().package_acceptance_days
-    done = 0
-    for pk in ServicePackage.objects.filter(
+    due = ServicePackage.objects.filter(
         performed_at__isnull=True, modification_requested=False,
         validated_at__lte=now - dt.timedelta(days=days),
-    ).values_list("pk", flat=True)[:batch]:
+    )
+
+    def step(size: int) -> Step:
         with transaction.atomic():
-            done += ServicePackage.objects.filter(pk=pk, performed_at__isnull=True).update(
-                performed_at=now
-            )
-    return done
+            ids = list(due.select_for_update(skip_locked=True).order_by("validated_at", "pk")
+                       .values_list("pk", flat=True)[:size])
+            done = ServicePackage.objects.filter(pk__in=ids).update(performed_at=now)
+            return Step(len(ids), done)
+
+    return drain(step, batch=batch, budget_seconds=budget_seconds)
 
 
 def packages_recompute_for_calendars(calendar_slugs: frozenset[str]) -> int:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from slaportal.calendars.selectors import business_calendar
+from slaportal.jobs import Step, drain
 
 from ..choices import IntakeItem, MessageKind, TicketStatus
 from ..models import Clarification, Ticket, TicketMessage
@@ -72,19 +73,19 @@ def clarifications_expire_due(*, now=None, batch: int = 500) -> int:
     -> the ticket is closed (CMS) or considered solved (data line). Idempotent."""
     now = now_or(now)
     settings = support_settings()
-    ids = list(
-        Clarification.objects.filter(
-            number__gte=settings.max_clarifications,
-            answered_at__isnull=True,
-            expired_at__isnull=True,
-            expires_at__lte=now,
-            ticket__status=TicketStatus.WAITING_ON_CUSTOMER,
-        ).values_list("pk", flat=True)[:batch]
-    )
-    done = 0
-    for pk in ids:
-        done += _expire_one(pk, now)
-    return done
+    due = Clarification.objects.filter(
+        number__gte=settings.max_clarifications,
+        answered_at__isnull=True,
+        expired_at__isnull=True,
+        expires_at__lte=now,
+        ticket__status=TicketStatus.WAITING_ON_CUSTOMER,
+    ).order_by("expires_at", "pk")
+
+    def step(size: int) -> Step:
+        ids = list(due.values_list("pk", flat=True)[:size])
+        return Step(len(ids), sum(_expire_one(pk, now) for pk in ids))
+
+    return drain(step, batch=batch)
 
 
 @transaction.atomic
