@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from orders.choices import QuoteLineKind
@@ -66,8 +66,21 @@ class Eligibility:
         return " · ".join(f"{rule} {'✓' if ok else '✗'}" for rule, ok in ordered)
 
 
+def order_payments_prefetch() -> Prefetch:
+    """For a batch of requests: each migration's order charges, newest funds first,
+    with their refunds (``order_payment`` then reads them without a query)."""
+    return Prefetch(
+        "migration__payments", to_attr="order_payments",
+        queryset=Payment.objects.filter(purpose=PaymentPurpose.ORDER,
+                                        transaction_at__isnull=False)
+        .order_by("-transaction_at").prefetch_related("refunds"),
+    )
+
+
 def order_payment(migration) -> Payment | None:
     """The order's charge whose funds arrived (the one refunds are made against)."""
+    if hasattr(migration, "order_payments"):  # order_payments_prefetch()
+        return migration.order_payments[0] if migration.order_payments else None
     return (
         Payment.objects.filter(migration=migration, purpose=PaymentPurpose.ORDER,
                                transaction_at__isnull=False)
@@ -130,7 +143,7 @@ def evaluate(request: RefundRequest, *, now: dt.datetime | None = None) -> Eligi
     if payment is not None:
         result.paid_usd = payment.total_usd
         result.fee_usd = percent_of(payment.total_usd, FEE_PERCENT)
-        result.refunded_usd = payment.refunds.aggregate(s=Sum("amount_usd"))["s"] or ZERO
+        result.refunded_usd = sum((r.amount_usd for r in payment.refunds.all()), ZERO)
         ceiling = payment.total_usd - non_refundable - result.fee_usd - result.refunded_usd
         ceiling = max(cents(ceiling), ZERO)
         if kind == RefundKind.PARTIAL:

@@ -195,8 +195,10 @@ class Ticket(models.Model):
     The due columns are derived by ``services.clocks.ticket_recompute_clocks``.
     """
 
+    # Indexed by support_ticket_customer_new (customer first), not on its own.
     customer = models.ForeignKey(
-        "accounts.Customer", on_delete=models.PROTECT, related_name="tickets"
+        "accounts.Customer", on_delete=models.PROTECT, related_name="tickets",
+        db_index=False,
     )
     line = models.CharField(max_length=8, choices=ProductLine.choices)
     channel = models.CharField(max_length=8, choices=Channel.choices)
@@ -240,9 +242,9 @@ class Ticket(models.Model):
         null=True, blank=True, help_text="Business minutes run before the pause (SUP-3)."
     )
 
-    first_response_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    reply_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    update_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    reply_due_at = models.DateTimeField(null=True, blank=True)
+    update_due_at = models.DateTimeField(null=True, blank=True)
     next_due_at = models.DateTimeField(null=True, blank=True)
     warn_first_at = models.DateTimeField(null=True, blank=True, db_index=True)
     warn_second_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -270,7 +272,6 @@ class Ticket(models.Model):
             # The customer's own list, newest first.
             models.Index(fields=["customer", "-received_at", "-id"],
                          name="support_ticket_customer_new"),
-            models.Index(fields=["status", "line"]),
         ]
 
     def __str__(self) -> str:

@@ -41,8 +41,9 @@ def order_lines_usd(migration: Migration) -> dict[str, Decimal]:
 
 
 def order_discount_usd(migration: Migration) -> Decimal:
-    redemption = migration.discount_redemptions.first()
-    return redemption.amount_usd if redemption else ZERO
+    # .all(): served from a prefetch when the caller made one (the refund queue's batch).
+    redemptions = sorted(migration.discount_redemptions.all(), key=lambda r: r.pk)
+    return redemptions[0].amount_usd if redemptions else ZERO
 
 
 def order_total_usd(migration: Migration) -> Decimal:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import Q
 
@@ -21,8 +24,25 @@ _cache: dict[str, tuple[tuple, engine.BusinessCalendar]] = {}
 _lock = threading.Lock()
 
 
+# Inside pinned_calendars(): every engine read once, then served without a query.
+_pinned: ContextVar[dict[str, engine.BusinessCalendar] | None] = ContextVar(
+    "slaportal_pinned_calendars", default=None)
+
+
 class UnknownCalendar(LookupError):
     pass
+
+
+@contextmanager
+def pinned_calendars() -> Iterator[None]:
+    """For a job batch that reads calendars row after row: the engines are looked up
+    once (one query) and kept for the block instead of checking versions per call."""
+    token = _pinned.set(None)
+    try:
+        _pinned.set(_business_calendars(None))
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def _build(calendar: BusinessCalendar) -> engine.BusinessCalendar:
@@ -43,6 +63,18 @@ def _build(calendar: BusinessCalendar) -> engine.BusinessCalendar:
 
 def business_calendars(slugs: list[str] | None = None) -> dict[str, engine.BusinessCalendar]:
     """Engines for the given slugs (all calendars when None) in one query when cached."""
+    pinned = _pinned.get()
+    if pinned is not None:
+        if slugs is None:
+            return dict(pinned)
+        unknown = set(slugs) - set(pinned)
+        if unknown:
+            raise UnknownCalendar(f"No business calendar with slug {sorted(unknown)}.")
+        return {slug: pinned[slug] for slug in slugs}
+    return _business_calendars(slugs)
+
+
+def _business_calendars(slugs: list[str] | None) -> dict[str, engine.BusinessCalendar]:
     rows = BusinessCalendar.objects.all()
     if slugs is not None:
         rows = rows.filter(slug__in=slugs)

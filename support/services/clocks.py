@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
+from django.utils import timezone
+
+from slaportal.bulk import bulk_update_values, history_snapshot
 from slaportal.calendars.durations import deadline_after
 from slaportal.calendars.selectors import business_calendar, business_calendars
 
-from ..choices import Channel, Metric, TargetUnit, TicketStatus
-from ..models import SupportSettings, Ticket
+from ..choices import OPEN_TICKET_STATUSES, Channel, Metric, TargetUnit, TicketStatus
+from ..models import SupportPlan, SupportSettings, Ticket
 
 DUE_FIELD = {
     Metric.FIRST_RESPONSE: "first_response_due_at",
@@ -125,19 +129,43 @@ def clock_start(*, ticket: Ticket, metric: str, at: dt.datetime) -> None:
     ticket.paused_at = None
 
 
-def recompute_ticket_deadlines(calendar_slugs: frozenset[str]) -> int:
-    """CAL-8: a calendar changed; recompute the open tickets counted on it."""
+RECOMPUTE_CHUNK = 2000
+
+
+def recompute_ticket_deadlines(calendar_slugs: frozenset[str], *, cause: str = "") -> int:
+    """CAL-8: a calendar changed; recompute the open tickets counted on it.
+
+    Chunks of 2,000 open tickets in primary-key order (keyset, no OFFSET), each read and
+    written in one transaction with its rows locked: the deadlines that moved are
+    written in one UPDATE and their history rows in one INSERT, with the cause.
+    Returns how many open tickets were recomputed.
+    """
     engines = business_calendars(list(calendar_slugs))
     settings = SupportSettings.load()
-    count = 0
-    tickets = (
-        Ticket.objects.filter(plan__calendar__slug__in=list(calendar_slugs))
-        .exclude(status__in=[TicketStatus.SOLVED, TicketStatus.CLOSED])
-        .select_related("plan__calendar")
+    plans = {p.pk: p for p in SupportPlan.objects.select_related("calendar")}
+    reason = (cause or f"CAL-8: calendar {', '.join(sorted(calendar_slugs))} changed")[:100]
+    now = timezone.now()
+    open_tickets = (
+        Ticket.objects.filter(plan__calendar__slug__in=list(calendar_slugs),
+                              status__in=OPEN_TICKET_STATUSES)
+        .order_by("pk")
     )
-    for ticket in tickets.iterator(chunk_size=500):
-        ticket_recompute_clocks(
-            ticket=ticket, engine=engines[ticket.plan.calendar.slug], settings=settings
-        )
-        count += 1
-    return count
+    count, last = 0, 0
+    while True:
+        with transaction.atomic():
+            chunk = list(open_tickets.select_for_update(of=("self",))
+                         .filter(pk__gt=last)[:RECOMPUTE_CHUNK])
+            if not chunk:
+                return count
+            last = chunk[-1].pk
+            moved = []
+            for ticket in chunk:
+                ticket.plan = plans[ticket.plan_id]  # a handful of plans: no join per row
+                before = [getattr(ticket, f) for f in CLOCK_FIELDS]
+                ticket_recompute_clocks(ticket=ticket, engine=engines[ticket.plan.calendar.slug],
+                                        settings=settings, save=False)
+                if [getattr(ticket, f) for f in CLOCK_FIELDS] != before:
+                    moved.append(ticket)
+            bulk_update_values(Ticket, moved, CLOCK_FIELDS)
+            history_snapshot(Ticket, [t.pk for t in moved], when=now, reason=reason)
+        count += len(chunk)

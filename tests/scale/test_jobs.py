@@ -193,3 +193,72 @@ def test_breach_sweep_writes_each_missed_target_once_in_constant_queries():
     assert Breach.objects.count() == 22 and Breach.history.count() == 22
     assert breaches_record_due(now=now) == 0
     assert not Ticket.objects.filter(overdue_recorded=False).exists()
+
+
+def test_calendar_recompute_writes_moved_deadlines_in_bulk_with_their_cause(monkeypatch):
+    """CAL-8: a closure moves the open tickets' deadlines; those that moved are written
+    in one UPDATE per chunk with a history row naming the cause; one that did not move
+    gets no history; closed tickets are left alone; chunks of 2 and of 20 tickets cost
+    the same queries."""
+    from slaportal.calendars.models import BusinessCalendar, Closure
+    from support.services import clocks
+    from tests.factories import CustomerFactory
+
+    c = CustomerFactory()
+    now = KYIV_MON_20H
+    far = [_open_ticket(c, "standard", due=now + dt.timedelta(hours=30)) for _ in range(3)]
+    for t in far:
+        clocks.ticket_recompute_clocks(ticket=t)  # deadlines as the engine counts them
+    closed = _open_ticket(c, "standard", due=now + dt.timedelta(hours=30))
+    Ticket.objects.filter(pk=closed.pk).update(status=TicketStatus.CLOSED)
+    calendar = BusinessCalendar.objects.get(slug="data-standard")
+    Closure.objects.create(calendar=calendar, starts_on=dt.date(2025, 11, 18),
+                           ends_on=dt.date(2025, 11, 20), public_note="Office move")
+    BusinessCalendar.objects.filter(pk=calendar.pk).update(version=calendar.version + 1)
+    before = {t.pk: Ticket.objects.get(pk=t.pk).next_due_at for t in far}
+    history = Ticket.history.count()
+    assert clocks.recompute_ticket_deadlines(frozenset({"data-standard"}),
+                                             cause="Closure 18–20 Nov") == 3
+    after = {t.pk: Ticket.objects.get(pk=t.pk).next_due_at for t in far}
+    assert all(after[pk] > before[pk] for pk in before)
+    assert Ticket.history.count() == history + 3
+    assert set(Ticket.history.filter(history_change_reason="Closure 18–20 Nov")
+               .values_list("id", flat=True)) == set(before)
+    # Nothing moves on a second run: no writes, no history.
+    assert clocks.recompute_ticket_deadlines(frozenset({"data-standard"})) == 3
+    assert Ticket.history.count() == history + 3
+
+    def queries(n: int) -> int:
+        Ticket.objects.filter(pk__in=[t.pk for t in far]).update(status=TicketStatus.CLOSED)
+        tickets = [_open_ticket(c, "standard", due=now) for _ in range(n)]
+        monkeypatch.setattr(clocks, "RECOMPUTE_CHUNK", n)
+        with CaptureQueriesContext(connection) as ctx:
+            clocks.recompute_ticket_deadlines(frozenset({"data-standard"}))
+        Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(
+            status=TicketStatus.CLOSED)
+        return len(ctx.captured_queries)
+
+    assert queries(2) == queries(20)
+
+
+def test_refund_queue_refresh_costs_the_same_queries_for_2_and_20_requests():
+    """BIL-8: the refund queue's eligibility column is refreshed in batches whose queries
+    do not grow with the requests, each request once per run."""
+    from billing.models import RefundRequest
+    from billing.services.refunds import refund_requests_reevaluate
+    from tests.factories import RefundRequestFactory
+
+    def run(n: int) -> int:
+        for _ in range(n):
+            r = RefundRequestFactory()
+            PaymentFactory(migration=r.migration)
+        RefundRequest.objects.update(evaluated_at=None)
+        with CaptureQueriesContext(connection) as ctx:
+            assert refund_requests_reevaluate(now=LATER, batch=100) == \
+                RefundRequest.objects.count()
+        return len(ctx.captured_queries)
+
+    run(1)  # the calendars' engines are built once per process
+    assert run(2) == run(18)
+    assert not RefundRequest.objects.exclude(evaluated_at=LATER).exists()
+    assert refund_requests_reevaluate(now=LATER) == 0  # each once per run
