@@ -9,7 +9,7 @@ class BillingConfig(AppConfig):
         from slaportal.calendars.deadlines import register_deadline_owner
 
         @register_deadline_owner("billing.refund_requests")
-        def reevaluate_refund_requests(calendar_slugs: frozenset[str]) -> int:
+        def reevaluate_refund_requests(calendar_slugs: frozenset[str], *, cause: str = "") -> int:
             # CAL-8: BIL-9's 72 business hours depend on data-extended / cms-tech.
             from .services.refunds import refund_requests_reevaluate
 

@@ -158,7 +158,7 @@ def packages_auto_accept(*, now: dt.datetime | None = None, batch: int = 500,
     return drain(step, batch=batch, budget_seconds=budget_seconds)
 
 
-def packages_recompute_for_calendars(calendar_slugs: frozenset[str]) -> int:
+def packages_recompute_for_calendars(calendar_slugs: frozenset[str], *, cause: str = "") -> int:
     """CAL-8: a change to cms-tech (or cms-desk) moves the due dates of open packages and
     assisted migrations."""
     count = 0

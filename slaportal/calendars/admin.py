@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import engine, services
 from .choices import HolidayPolicy
 from .forms import DeadlineCalculatorForm, OpeningRangeForm, YearForm
-from .models import BusinessCalendar, Closure, OpeningRange
+from .models import BusinessCalendar, Closure, OpeningRange, RecomputeRun
 from .selectors import business_calendar
 
 REASON_LABELS = {
@@ -39,11 +39,30 @@ class BusinessCalendarAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "timezone", "holiday_policy", "hours", "tools"]
     search_fields = ["name", "slug"]
     inlines = [OpeningRangeInline]
-    readonly_fields = ["version", "updated_at"]
+    readonly_fields = ["version", "updated_at", "recomputes"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("opening_ranges")
+
+    @admin.display(description="deadline recomputes (CAL-8)")
+    def recomputes(self, obj: BusinessCalendar):
+        """The last recomputes that included this calendar: progress, result, time."""
+        runs = [r for r in RecomputeRun.objects.order_by("-queued_at", "-pk")[:50]
+                if obj.slug in r.calendar_slugs][:5]
+        if not runs:
+            return "None yet."
+        rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                                "<td>{}</td></tr>", (
+            (timezone.localtime(r.queued_at).strftime("%Y-%m-%d %H:%M"), r.cause,
+             f"{r.get_status_display()} ({r.owners_done}/{r.owners_total} owners)",
+             ", ".join(f"{name}: {n:,}" for name, n in sorted(r.result.items())) or "—",
+             f"{r.seconds:.1f} s" if r.seconds is not None else "—")
+            for r in runs
+        ))
+        return format_html(
+            "<table><tr><th>queued (Kyiv)</th><th>cause</th><th>progress</th>"
+            "<th>deadlines recomputed</th><th>took</th></tr>{}</table>", rows)
 
     @admin.display(description="weekly hours")
     def hours(self, obj: BusinessCalendar) -> str:
@@ -195,3 +214,37 @@ class ClosureAdmin(SimpleHistoryAdmin):
     def delete_queryset(self, request, queryset):
         for closure in queryset.select_related("calendar"):
             services.closure_delete(closure=closure, actor=request.user)
+
+
+@admin.register(RecomputeRun)
+class RecomputeRunAdmin(admin.ModelAdmin):
+    """CAL-8: every recompute of deadlines after a calendar change, read-only."""
+
+    list_display = ["queued_at", "cause", "calendars", "status", "progress", "outcome",
+                    "requested_by"]
+    list_filter = ["status"]
+    list_select_related = ["requested_by"]
+
+    @admin.display(description="calendars")
+    def calendars(self, obj: RecomputeRun) -> str:
+        return ", ".join(obj.calendar_slugs)
+
+    @admin.display(description="progress")
+    def progress(self, obj: RecomputeRun) -> str:
+        return f"{obj.owners_done}/{obj.owners_total} owners"
+
+    @admin.display(description="result")
+    def outcome(self, obj: RecomputeRun) -> str:
+        if obj.error:
+            return obj.error[:200]
+        took = f" in {obj.seconds:.1f} s" if obj.seconds is not None else ""
+        return ", ".join(f"{k}: {v:,}" for k, v in sorted(obj.result.items())) + took
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

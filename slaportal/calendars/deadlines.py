@@ -7,15 +7,15 @@ open deadlines. Apps register in ``AppConfig.ready``:
     from slaportal.calendars.deadlines import register_deadline_owner
 
     @register_deadline_owner("support.tickets")
-    def recompute_ticket_deadlines(calendar_slugs: frozenset[str]) -> int:
-        ...  # returns how many deadlines were recomputed
+    def recompute_ticket_deadlines(calendar_slugs: frozenset[str], *, cause: str = "") -> int:
+        ...  # returns how many deadlines were recomputed; ``cause`` goes into history
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-DeadlineOwner = Callable[[frozenset[str]], int]
+DeadlineOwner = Callable[..., int]  # (calendar_slugs: frozenset[str], *, cause: str) -> int
 
 _owners: dict[str, DeadlineOwner] = {}
 
@@ -32,6 +32,6 @@ def deadline_owners() -> dict[str, DeadlineOwner]:
     return dict(_owners)
 
 
-def recompute_all(calendar_slugs: frozenset[str]) -> dict[str, int]:
+def recompute_all(calendar_slugs: frozenset[str], *, cause: str = "") -> dict[str, int]:
     """Ask every owner to recompute; returns how many deadlines each recomputed."""
-    return {name: owner(calendar_slugs) for name, owner in sorted(_owners.items())}
+    return {name: owner(calendar_slugs, cause=cause) for name, owner in sorted(_owners.items())}

@@ -127,3 +127,43 @@ class Closure(models.Model):
         if self.starts_on == self.ends_on:
             return f"{self.starts_on}: {self.public_note}"
         return f"{self.starts_on} – {self.ends_on}: {self.public_note}"
+
+
+class RecomputeRun(models.Model):
+    """CAL-8: one recompute of the deadlines that depend on changed calendars, with its
+    progress (owners done so far) and result, shown on the calendar's admin page."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    calendar_slugs = models.JSONField(default=list)
+    cause = models.CharField(max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    queued_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    owners_total = models.PositiveSmallIntegerField(default=0)
+    owners_done = models.PositiveSmallIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True, help_text="Deadlines recomputed "
+                              "per owner.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+        indexes = [models.Index(fields=["-queued_at"], name="calendars_recompute_recent")]
+
+    def __str__(self) -> str:
+        return f"Recompute {', '.join(self.calendar_slugs)} ({self.get_status_display()})"
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None

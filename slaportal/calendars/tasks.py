@@ -1,12 +1,13 @@
 from celery import shared_task
 
-from .deadlines import recompute_all
-
 
 @shared_task(name="calendars.recompute_deadlines", acks_late=True)
-def recompute_deadlines(calendar_slugs: list[str]) -> dict[str, int]:
-    """CAL-8: recompute every open deadline that depends on the given calendars.
+def recompute_deadlines(calendar_slugs: list[str], run_id: int | None = None) -> dict[str, int]:
+    """CAL-8: recompute every open deadline that depends on the given calendars, with
+    progress and result on the RecomputeRun ``run_id``.
 
     Idempotent: recomputing twice gives the same deadlines.
     """
-    return recompute_all(frozenset(calendar_slugs))
+    from .services import recompute_run
+
+    return recompute_run(calendar_slugs=calendar_slugs, run_id=run_id)

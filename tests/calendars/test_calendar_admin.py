@@ -25,7 +25,8 @@ def manager_client(client):
 def recorded(monkeypatch):
     """Every CAL-8 recompute request, as the set of calendar slugs it named."""
     calls: list[frozenset[str]] = []
-    monkeypatch.setitem(deadlines._owners, "test.recorder", lambda slugs: calls.append(slugs) or 0)
+    monkeypatch.setitem(deadlines._owners, "test.recorder",
+                        lambda slugs, cause="": calls.append(slugs) or 0)
     return calls
 
 
@@ -207,3 +208,42 @@ def test_recompute_task_calls_every_registered_owner(recorded):
     result = recompute_deadlines.delay(["cms-tech"]).get()
     assert recorded == [frozenset({"cms-tech"})]
     assert result["test.recorder"] == 0
+
+
+def test_a_closure_records_its_recompute_with_progress_result_and_cause(
+    admin_client, recorded, django_capture_on_commit_callbacks
+):
+    """CAL-8: each calendar change queues one recompute; its cause, progress and the
+    deadlines each owner recomputed are shown on the calendar's admin page."""
+    from slaportal.calendars.models import RecomputeRun
+
+    tech = BusinessCalendar.objects.get(slug="cms-tech")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:calendars_closure_add"), {
+            "calendar": tech.pk, "starts_on": "2026-11-23", "ends_on": "2026-11-24",
+            "public_note": "Office move"})
+    run = RecomputeRun.objects.get()
+    assert run.calendar_slugs == ["cms-tech"] and run.cause == "New closure 2026-11-23–2026-11-24"
+    assert run.status == RecomputeRun.Status.DONE and run.owners_done == run.owners_total >= 1
+    assert run.result["test.recorder"] == 0 and run.requested_by.is_superuser
+    page = admin_client.get(reverse("admin:calendars_businesscalendar_change", args=[tech.pk]))
+    html = page.content.decode()
+    assert "New closure 2026-11-23–2026-11-24" in html and "test.recorder: 0" in html
+    assert admin_client.get(reverse("admin:calendars_recomputerun_changelist")).status_code == 200
+
+
+def test_a_failed_recompute_is_recorded_with_its_error(monkeypatch):
+    """CAL-8: an owner that fails marks the run failed with the error, for staff to see."""
+    from slaportal.calendars.models import RecomputeRun
+    from slaportal.calendars.services import recompute_run
+
+    def broken(slugs, cause=""):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setitem(deadlines._owners, "test.broken", broken)
+    run = RecomputeRun.objects.create(calendar_slugs=["cms-tech"], queued_at=dt.datetime(
+        2026, 11, 23, tzinfo=KYIV))
+    with pytest.raises(RuntimeError):
+        recompute_run(calendar_slugs=["cms-tech"], run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == RecomputeRun.Status.FAILED and "database went away" in run.error
