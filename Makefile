@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint bench clean-var
+.PHONY: run test install lint bench bench-scale clean-var
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,3 +36,15 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/calendar_bench.py
+
+## bench-scale: seed PostgreSQL at production size (and at 1%), measure the admin,
+## customer pages, beat jobs, a CAL-8 recompute and HTTP under gunicorn, and write the
+## table to docs/performance.md. Not part of the tests; needs PostgreSQL (PGURL).
+PGURL ?= postgres://postgres@127.0.0.1:5432
+BENCH_SCALE ?= 1
+bench-scale: $(STAMP)
+	DATABASE_URL=$(PGURL)/slaportal_bench_small $(BIN)/python benchmarks/scale_seed.py --recreate --scale 0.01
+	DATABASE_URL=$(PGURL)/slaportal_bench_small $(BIN)/python benchmarks/scale_bench.py --label small
+	DATABASE_URL=$(PGURL)/slaportal_bench $(BIN)/python benchmarks/scale_seed.py --recreate --scale $(BENCH_SCALE)
+	DATABASE_URL=$(PGURL)/slaportal_bench $(BIN)/python benchmarks/scale_bench.py --label large --write
+	DATABASE_URL=$(PGURL)/slaportal_bench $(BIN)/python benchmarks/http_bench.py

@@ -239,41 +239,76 @@ def recompute_run():
     return run
 
 
-def render(rows: list[tuple[str, float, float, int, str]], label: str) -> str:
+RESULTS = ROOT / "var" / "bench"
+
+
+def machine() -> str:
+    with connection.cursor() as cursor:
+        version = cursor.connection.info.server_version
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, PostgreSQL {version // 10000}."
+            f"{version % 100}, load {load:.2f} when it started")
+
+
+def volumes() -> str:
     counts = {
         "tickets": Ticket.objects.count(), "migrations": Migration.objects.count(),
         "payments": Payment.objects.count(), "customers": Customer.objects.count(),
     }
-    lines = [
-        MARK.format(label),
-        f"### {label}",
-        "",
-        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, PostgreSQL "
-        f"{connection.cursor().connection.info.server_version}; "
-        + ", ".join(f"{n:,} {k}" for k, n in counts.items()) + ".",
-        "",
-        "| what | p50 ms | p95 ms | queries | note |",
-        "|---|---:|---:|---:|---|",
-    ]
-    for name, p50, p95, queries, note in rows:
-        flag = " ⚠" if p50 > TARGET_MS and not name.startswith(("job", "recompute")) else ""
-        lines.append(f"| {name} | {p50:.0f}{flag} | {p95:.0f} | {queries} | {note} |")
-    lines.append(MARK.format(label + ":end"))
+    return ", ".join(f"{n:,} {k}" for k, n in counts.items())
+
+
+def save(rows, label: str, started: str) -> Path:
+    import json
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"scale-{label}.json"
+    path.write_text(json.dumps({"label": label, "machine": started, "volumes": volumes(),
+                                "rows": rows}, indent=1))
+    return path
+
+
+def render() -> str:
+    """The table of every saved run (small and large side by side)."""
+    import json
+
+    runs = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("scale-*.json"))]
+    runs.sort(key=lambda r: {"small": 0, "large": 1}.get(r["label"], 2))
+    lines = [MARK.format("table"), ""]
+    for run in runs:
+        lines.append(f"- **{run['label']}**: {run['volumes']}; {run['machine']}.")
+    lines += ["", "| what | " + " | ".join(
+        f"{r['label']} p50 ms | {r['label']} p95 ms | {r['label']} queries" for r in runs)
+        + " | note (last run) |",
+        "|---|" + "---:|---:|---:|" * len(runs) + "---|"]
+    names = list(dict.fromkeys(row[0] for run in runs for row in run["rows"]))
+    for name in names:
+        cells, note = [], ""
+        for run in runs:
+            row = next((r for r in run["rows"] if r[0] == name), None)
+            if row is None:
+                cells += ["", "", ""]
+                continue
+            flag = " ⚠" if row[1] > TARGET_MS and not name.startswith(("job", "recompute")) \
+                else ""
+            cells += [f"{row[1]:.0f}{flag}", f"{row[2]:.0f}", str(row[3])]
+            note = row[4] or note
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {note} |")
+    lines.append("")
+    lines.append(MARK.format("table:end"))
     return "\n".join(lines) + "\n"
 
 
-def write(section: str, label: str) -> None:
+def write(section: str) -> None:
     path = ROOT / "docs" / "performance.md"
     text = path.read_text()
-    start, end = MARK.format(label), MARK.format(label + ":end")
+    start, end = MARK.format("table"), MARK.format("table:end")
     if start in text and end in text:
         before, rest = text.split(start, 1)
         _, after = rest.split(end, 1)
         text = before + section.rstrip("\n") + after
     else:
-        if "## Scale benchmark" not in text:
-            text = text.rstrip("\n") + "\n\n## Scale benchmark\n\nSee `make bench-scale`.\n"
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text)
 
@@ -281,13 +316,15 @@ def write(section: str, label: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--label", default="scale benchmark")
+    parser.add_argument("--label", default="large", help="small or large (the table's "
+                        "columns); results are kept in var/bench/")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--only", default="", help="measure only names containing this")
     parser.add_argument("--explain", action="store_true", help="print the slowest queries")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("The scale benchmark needs PostgreSQL: set DATABASE_URL.")
+    started = machine()
     settings.STAFF_REQUIRE_SECOND_FACTOR = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Pages are measured without collectstatic: plain static URLs.
@@ -310,14 +347,16 @@ def main() -> None:
             continue
         p50, p95, queries, note = measure(fn, 1 if name.startswith(("job", "recompute"))
                                           else args.repeat, args.explain)
-        rows.append((name, p50, p95, queries, note))
+        rows.append((name, round(p50, 1), round(p95, 1), queries, note))
         print(f"{name:<42} p50 {p50:8.1f} ms  p95 {p95:8.1f} ms  {queries:4d} queries  {note}",
               flush=True)
     slow = [r[0] for r in rows if r[1] > TARGET_MS and not r[0].startswith(("job", "recomp"))]
     print(f"\n{len(rows) - len(slow)} of {len(rows)} within {TARGET_MS} ms p50; slow: "
           + (", ".join(slow) or "none"))
+    if not args.only:
+        print(f"saved {save(rows, args.label, started)}")
     if args.write:
-        write(render(rows, args.label), args.label)
+        write(render())
 
 
 if __name__ == "__main__":

@@ -128,7 +128,9 @@ class CappedCountPaginator(Paginator):
     def count(self) -> int:
         qs = self.object_list
         if isinstance(qs, models.QuerySet):
-            return qs.order_by().values("pk")[: self.cap].count()
+            # Keep the list's ordering: PostgreSQL then counts along the index that
+            # serves the page (unordered, it may choose to scan the table).
+            return qs.values("pk")[: self.cap].count()
         return min(len(qs), self.cap)
 
 
