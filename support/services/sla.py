@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from simple_history.utils import bulk_create_with_history
 
 from slaportal.accounts.choices import ProductLine
@@ -54,17 +54,35 @@ def breaches_record_due(*, now, batch: int = 500, budget_seconds: float | None =
             Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(
                 overdue_recorded=True, warn_first_at=None, warn_second_at=None)
             written += len(new)
-            months = {}
-            for breach in new:
-                if breach.line == ProductLine.DATA:
-                    months.setdefault((breach.customer_id, kyiv_month_bounds(breach.due_at)[0]),
-                                      breach.due_at)
-            for (customer_id, _), due in months.items():
-                termination_evaluate(customer_id=customer_id, when=due, now=now)
+            _termination_check(new, now)
             return Step(len(tickets), len(tickets))
 
     drain(step, batch=batch, budget_seconds=budget_seconds)
     return written
+
+
+def _termination_check(new: list[Breach], now) -> None:
+    """SUP-9 for a batch's new data-line breaches: one count per Kyiv month in the batch
+    finds the customers over the limit; only those are evaluated (a new breach only
+    raises a count, so nobody else can have gained the right)."""
+    limit = SupportSettings.load().termination_breach_limit
+    months: dict[dt.date, tuple[dt.datetime, dt.datetime, dict[int, dt.datetime]]] = {}
+    for breach in new:
+        if breach.line != ProductLine.DATA:
+            continue
+        month, start, end = kyiv_month_bounds(breach.due_at)
+        months.setdefault(month, (start, end, {}))[2].setdefault(breach.customer_id,
+                                                                 breach.due_at)
+    for start, end, customers in months.values():
+        over = (
+            Breach.objects.filter(line=ProductLine.DATA, excluded=False,
+                                  customer_id__in=list(customers), due_at__gte=start,
+                                  due_at__lt=end)
+            .values("customer_id").annotate(n=Count("id")).filter(n__gt=limit)
+            .values_list("customer_id", flat=True)
+        )
+        for customer_id in over:
+            termination_evaluate(customer_id=customer_id, when=customers[customer_id], now=now)
 
 
 def _breaches_write(tickets: list[Ticket], now) -> list[Breach]:

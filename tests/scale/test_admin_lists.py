@@ -175,3 +175,21 @@ def test_queue_query_count_does_not_grow_with_rows_or_searches(client, engineer)
     for _ in range(38):
         _ticket(c)
     assert [queries(**p) for p in cases] == small
+
+
+def test_a_deep_page_shows_the_same_rows_as_plain_paging(client, engineer, monkeypatch):
+    """A deep page reads its ids first, then the rows: the rows and their order are those
+    of the list's ordering at that offset."""
+    from support.admin.tickets import TicketAdmin
+
+    c = CustomerFactory()
+    now = timezone.now()
+    tickets = [_ticket(c, next_due_at=now + dt.timedelta(hours=h)) for h in (5, 1, 4, 2, 3, 6, 7)]
+    expected = [t.pk for t in sorted(tickets, key=lambda t: t.next_due_at)]
+    monkeypatch.setattr(TicketAdmin, "list_per_page", 2)
+    monkeypatch.setattr(CappedCountPaginator, "deferred_join_from", 2)
+    client.force_login(engineer)
+    for page in (1, 2, 3, 4):
+        response = client.get(QUEUE, {"p": page})
+        assert [t.pk for t in response.context["cl"].result_list] == \
+            expected[(page - 1) * 2:page * 2]
