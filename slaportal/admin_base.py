@@ -128,9 +128,11 @@ class CappedCountPaginator(Paginator):
     def count(self) -> int:
         qs = self.object_list
         if isinstance(qs, models.QuerySet):
-            # Keep the list's ordering: PostgreSQL then counts along the index that
-            # serves the page (unordered, it may choose to scan the table).
-            return qs.values("pk")[: self.cap].count()
+            # Counted in the model's default ordering, which every large table has an
+            # index for: PostgreSQL then counts along that index (unordered, it may
+            # scan the table; in a sort the staff chose, it may sort every row).
+            default = qs.model._meta.ordering or ["pk"]
+            return qs.order_by(*default).values("pk")[: self.cap].count()
         return min(len(qs), self.cap)
 
 

@@ -153,6 +153,49 @@ class CustomerPlan(models.Model):
         return f"{self.customer}: {self.plan}"
 
 
+class PlanPeriod(models.Model):
+    """SUP-10: a plan bought with an order serves the customer on its line from the
+    payment until the migration leaves the vendor's care.
+
+    **Decision** (the agreements give no term): the period starts when the order's
+    payment completes and ends when that migration is archived (ORD-15), stopped
+    (ORD-17, e.g. refunded) or its payment is cancelled (BIL-4). While a period is open
+    the customer's tickets on that line get its calendar, targets and rank (the highest
+    plan when periods overlap); otherwise the default plan (CustomerPlan) applies.
+    """
+
+    customer = models.ForeignKey(
+        "accounts.Customer", on_delete=models.PROTECT, related_name="plan_periods"
+    )
+    line = models.CharField(max_length=8, choices=ProductLine.choices)
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="+")
+    migration = models.ForeignKey(
+        "orders.Migration", on_delete=models.PROTECT, related_name="plan_periods",
+        null=True, blank=True, help_text="The order the plan was bought with.",
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        indexes = [models.Index(fields=["customer", "line", "ends_at"],
+                                name="support_planperiod_open")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["migration"], condition=Q(ends_at__isnull=True),
+                name="support_one_open_period_per_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        until = f" until {self.ends_at:%Y-%m-%d}" if self.ends_at else ""
+        return f"{self.plan.name} from {self.starts_at:%Y-%m-%d}{until}"
+
+    def is_open_at(self, when) -> bool:
+        return self.starts_at <= when and (self.ends_at is None or when < self.ends_at)
+
+
 class SupportStop(models.Model):
     """SUP-4: a manager stopped support for a customer (abusive language). Kept forever;
     lifting it sets ``lifted_at``."""

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from support.services.plans import plan_period_open, plan_periods_close
+
 from ..choices import EventSource, MigrationKind, MigrationStatus
 from ..errors import MigrationStopped, OrderError, TransitionNotAllowed
 from ..models import Migration, MigrationEvent
@@ -153,10 +155,12 @@ def migration_confirm(
 def migration_mark_paid(*, migration: Migration, actor, now: dt.datetime | None = None):
     """ORD-5: payment received (confirmed → paid, sets paid_at)."""
     now = now or timezone.now()
-    return migration_transition(
+    migration_transition(
         migration=migration, to_status=S.PAID, actor=actor, now=now, note="Payment received",
         source=EventSource.SYSTEM, updates={"paid_at": now},
     )
+    plan_period_open(migration=migration, at=now)  # SUP-10: the plan bought serves now
+    return migration
 
 
 def migration_payment_cancelled(
@@ -169,11 +173,14 @@ def migration_payment_cancelled(
             f"Migration {migration.migration_id}: only a paid migration that has not started "
             f"can have its payment cancelled (it is {S(current).label})."
         )
-    return migration_transition(
+    migration_transition(
         migration=migration, to_status=S.CONFIRMED, actor=actor, now=now,
         note="Payment cancelled (BIL-4): payable again", source=EventSource.SYSTEM,
         updates={"paid_at": None},
     )
+    plan_periods_close(migration_ids=[migration.pk], at=now or timezone.now(),
+                       reason="Payment cancelled (BIL-4)")
+    return migration
 
 
 def migrations_payment_cancelled_bulk(
@@ -186,10 +193,13 @@ def migrations_payment_cancelled_bulk(
         .filter(pk__in=migration_ids, status__in=[S.PAID, S.ACCESS_VERIFIED],
                 started_at__isnull=True)
     )
-    return migrations_transition_bulk(
+    moved = migrations_transition_bulk(
         migrations=migrations, to_status=S.CONFIRMED, now=now,
         note="Payment cancelled (BIL-4): payable again", updates={"paid_at": None},
     )
+    plan_periods_close(migration_ids=[m.pk for m in moved], at=now,
+                       reason="Payment cancelled (BIL-4)")
+    return moved
 
 
 def migration_stop(
@@ -198,11 +208,14 @@ def migration_stop(
     """ORD-17: a refunded migration stops; every later action on it is refused."""
     if not reason.strip():
         raise OrderError("A reason is required to stop a migration (ORD-17).")
-    return migration_transition(
+    migration_transition(
         migration=migration, to_status=S.STOPPED, actor=actor, now=now,
         note=f"Stopped: {reason}", source=EventSource.SYSTEM,
         updates={"stop_reason": reason[:300]},
     )
+    plan_periods_close(migration_ids=[migration.pk], at=now or timezone.now(),
+                       reason=f"Migration stopped: {reason}")
+    return migration
 
 
 def migration_started(migration: Migration) -> bool:

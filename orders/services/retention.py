@@ -18,6 +18,7 @@ from django.utils import timezone
 from slaportal.accounts.choices import ProductLine
 from slaportal.jobs import Step, drain
 from support.models import SupportPlan
+from support.services.plans import plan_periods_close
 
 from ..choices import MigrationKind, MigrationStatus
 from ..models import AccessDetail, DataSample, Migration, MigrationLog, OrdersSettings
@@ -55,6 +56,8 @@ def _archive_step(eligible: Q, *, now: dt.datetime, note: str, order: str):
                 updates={"data_removed_at": now},
             )
             _remove_information([m.pk for m in moved], now)
+            plan_periods_close(migration_ids=[m.pk for m in moved], at=now,
+                               reason="Migration archived (ORD-15)")
             return Step(len(due), len(moved))
     return step
 

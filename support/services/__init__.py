@@ -17,6 +17,7 @@ from .customers import (
 )
 from .inbound import inbound_email_process
 from .packages import package_extra_hours_approve, package_hours_log
+from .plans import plan_period_open, plan_periods_close
 from .sla import breach_exclude, sla_sweep, termination_evaluate
 from .tickets import (
     SupportStopped,
@@ -30,6 +31,8 @@ from .tickets import (
 )
 
 __all__ = [
+    "plan_period_open",
+    "plan_periods_close",
     "SupportStopped",
     "access_grant",
     "access_revoke",
