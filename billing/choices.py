@@ -9,6 +9,8 @@ class PaymentMethod(models.TextChoices):
     CARD = "card", "Card"
     PAYPAL = "paypal", "PayPal"
     WIRE = "wire", "Wire transfer"
+    # BIL-7: a discount that covers the whole order; recorded, never sent to the provider.
+    NO_CHARGE = "no_charge", "Nothing to pay (discount)"
 
 
 class PaymentPurpose(models.TextChoices):

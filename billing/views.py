@@ -179,6 +179,11 @@ def order_confirm_view(request: HttpRequest, migration_id: str) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
+            migration.refresh_from_db(fields=["status"])
+            if migration.status == MigrationStatus.PAID:  # BIL-7: the code covered it all
+                messages.success(request, f"Order {migration.migration_id} confirmed: the "
+                                 "discount covers the whole order, so there is nothing to pay.")
+                return redirect("orders:detail", migration_id=migration.migration_id)
             messages.success(request, f"Order {migration.migration_id} confirmed. "
                              "Choose how to pay.")
             return redirect("billing:pay", migration_id=migration.migration_id)

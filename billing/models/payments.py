@@ -231,7 +231,8 @@ class Payment(models.Model):
                 name="billing_provider_order_unique",
             ),
             models.CheckConstraint(
-                condition=Q(amount__gt=0) & Q(net_usd__gte=0) & Q(tax_usd__gte=0),
+                condition=(Q(amount__gt=0) | Q(method="no_charge", amount=0))
+                & Q(net_usd__gte=0) & Q(tax_usd__gte=0),
                 name="billing_payment_amounts_positive",
             ),
         ]

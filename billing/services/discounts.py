@@ -107,6 +107,10 @@ def order_confirm(
     if discount_code and discount_code.strip():
         discount_redeem(migration=migration, code=discount_code, actor=actor, now=now)
     orders_api.confirm(migration=migration, actor=actor)
+    # BIL-7: a code worth the whole order leaves nothing to pay: settled here.
+    from .payments import order_settle_without_charge
+
+    order_settle_without_charge(migration=migration, actor=actor, now=now)
     migration.refresh_from_db()
     return migration
 

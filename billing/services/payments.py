@@ -84,7 +84,7 @@ def _build_payment(
     discount_usd: Decimal, currency: str, country: str, actor, now: dt.datetime,
     weekend_booking=None,
 ) -> Payment:
-    if method not in PaymentMethod.values:
+    if method not in PaymentMethod.values or method == PaymentMethod.NO_CHARGE:
         raise ValidationError({"method": f"Unknown payment method {method!r}."})
     if net_usd <= 0:
         raise ValidationError("There is nothing to pay on this order.")
@@ -133,6 +133,27 @@ def payment_start(
         net_usd=order_total_usd(migration), discount_usd=order_discount_usd(migration),
         currency=currency, country=country, actor=actor, now=now,
     )
+
+
+def order_settle_without_charge(*, migration: Migration, actor,
+                                now: dt.datetime | None = None) -> Payment | None:
+    """BIL-7/BIL-1: an order whose discount covers its whole total is settled at once —
+    a completed payment of 0 is recorded (the order's money record, with the discount)
+    and the order is paid, without the provider. None when something is left to pay."""
+    now = now or timezone.now()
+    migration = Migration.objects.select_for_update().get(pk=migration.pk)
+    if migration.status != MigrationStatus.CONFIRMED or order_total_usd(migration) > 0:
+        return None
+    if Payment.objects.filter(migration=migration, purpose=PaymentPurpose.ORDER).live().exists():
+        return None
+    payment = Payment.objects.create(
+        migration=migration, purpose=PaymentPurpose.ORDER, method=PaymentMethod.NO_CHARGE,
+        status=PaymentStatus.COMPLETED, net_usd=ZERO,
+        discount_usd=order_discount_usd(migration), amount=Money(ZERO, BASE_CURRENCY),
+        transaction_at=now, created_by=actor,
+    )
+    orders_api.mark_paid(migration=migration, actor=actor, now=now)
+    return payment
 
 
 BOOKING_METHODS = (PaymentMethod.CARD, PaymentMethod.PAYPAL)

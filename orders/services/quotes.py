@@ -161,23 +161,26 @@ def quote_price(*, migration: Migration, actor=None) -> list[QuoteLine]:
         raise OrderError("A demo migration is free (ORD-2): it has no quote.")
     package = getattr(migration, "service_package", None)
     assisted = getattr(migration, "assisted", None)
+    # ORD-7/8/9: a follow-up (re-, delta migration) prices the migration work only; the
+    # support plan, insurance and services were bought with the original order.
+    follow_up = migration.parent_id is not None
     preview = quote_preview(
         line=migration.line,
         source=migration.source_platform,
         target=migration.target_platform,
         record_count=migration.record_count,
         options=list(migration.options.all()),
-        support_plan=migration.support_plan,
-        insurance=migration.insurance,
-        package_tier=package.tier if package else None,
-        assisted_tier=assisted.tier if assisted else None,
+        support_plan=None if follow_up else migration.support_plan,
+        insurance=None if follow_up else migration.insurance,
+        package_tier=package.tier if package and not follow_up else None,
+        assisted_tier=assisted.tier if assisted and not follow_up else None,
         nonprofit=nonprofit_discount_applies(migration.customer, migration.created_at),
     )
     if migration.free_entitlement:
-        # ORD-7/ORD-8: the plan's free re-/delta migration costs nothing.
-        preview[0] = PreviewLine(QuoteLineKind.MIGRATION,
-                                 preview[0].description + " — free under the support plan",
-                                 Money(0, CURRENCY))
+        # ORD-7/ORD-8: the plan's free re-/delta migration costs nothing at all.
+        preview = [PreviewLine(QuoteLineKind.MIGRATION,
+                               preview[0].description + " — free under the support plan",
+                               Money(0, CURRENCY))]
     QuoteLine.objects.filter(migration=migration).delete()
     return QuoteLine.objects.bulk_create(
         QuoteLine(migration=migration, kind=ln.kind, description=ln.description[:200],

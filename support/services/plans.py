@@ -18,8 +18,14 @@ def plan_period_open(*, migration, at: dt.datetime) -> PlanPeriod | None:
     """The plan bought with ``migration`` starts serving its customer at ``at``; a
     second call for the same order changes nothing. None when the order holds no plan
     of its own line."""
+    from orders.choices import QuoteLineKind
+
     plan = migration.support_plan
     if plan is None or plan.line != migration.line:
+        return None
+    # Bought means priced into this order (a re-migration carries its parent's plan for
+    # the entitlements, but the plan was bought, and serves, with the parent).
+    if not migration.quote_lines.filter(kind=QuoteLineKind.SUPPORT_PLAN).exists():
         return None
     existing = PlanPeriod.objects.filter(migration=migration, ends_at__isnull=True).first()
     if existing is not None:

@@ -1,6 +1,7 @@
 """Issue 7: the customers' order and migration pages (orders side), with the test client."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, reverse
@@ -479,3 +480,36 @@ def test_list_query_count_is_fixed_for_completed_cms_and_paid_rows(owner, order)
     few = _query_count(owner, reverse("orders:list"))
     add_rows(10)
     assert _query_count(owner, reverse("orders:list")) == few
+
+
+def test_follow_up_quotes_price_the_migration_work_only(owner, completed):
+    """ORD-7/ORD-8/SUP-10: a paid re-migration (Standard) and a delta (Signature) are
+    quoted for the migration work alone — the support plan and insurance were bought
+    with the original order; a free re-migration shows 0 on its page and is paid
+    without a checkout."""
+    standard = completed(plan_code="standard",
+                         completed_at=timezone.now() - dt.timedelta(days=1))
+    assert standard.quote_lines.filter(kind="support_plan").exists()
+    owner.post(reverse("orders:remigrate", args=[standard.migration_id]),
+               {"reason": RemigrationReason.SANDBOX_TO_LIVE, "confirm_removal": "on"})
+    paid = standard.follow_ups.get()
+    assert list(paid.quote_lines.values_list("kind", flat=True)) == ["migration"]
+    assert paid.status == MigrationStatus.QUOTED
+
+    signature = completed(plan_code="signature",
+                          completed_at=timezone.now() - dt.timedelta(days=1))
+    owner.post(reverse("orders:delta", args=[signature.migration_id]))
+    delta = signature.follow_ups.get()
+    assert "support_plan" not in set(delta.quote_lines.values_list("kind", flat=True))
+
+    premium = completed(plan_code="premium",
+                        completed_at=timezone.now() - dt.timedelta(days=1))
+    owner.post(reverse("orders:remigrate", args=[premium.migration_id]),
+               {"reason": RemigrationReason.SANDBOX_TO_LIVE, "confirm_removal": "on"})
+    free = premium.follow_ups.get()
+    assert [(ln.kind, ln.amount.amount) for ln in free.quote_lines.all()] == [
+        ("migration", Decimal("0"))]
+    assert free.status == MigrationStatus.PAID
+    page = owner.get(reverse("orders:detail", args=[free.migration_id])).content.decode()
+    assert "free under the support plan" in page
+    assert "Support plan PREMIUM" not in page  # no plan line priced into the quote
