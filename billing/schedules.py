@@ -6,7 +6,8 @@ PERIODIC_TASKS = [
         task="billing.expire_payments",
         crontab="5 * * * *",
         description="BIL-4: cancel payments whose 30 days passed without a full migration "
-        "start, tell the customer, leave the order payable again (500 per run).",
+        "start, tell the customer, leave the order payable again (batches of 500 until "
+        "done).",
     ),
     PeriodicJob(
         name="billing: refresh refund eligibility",

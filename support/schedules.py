@@ -6,7 +6,7 @@ PERIODIC_TASKS = [
         task="support.sla_sweep",
         every_seconds=300,
         description="SUP-7/8/9: record missed targets once, send 70%/90% warnings inside "
-        "calendar hours, flag the right of termination (500 tickets per run).",
+        "calendar hours, flag the right of termination (batches of 500 until done).",
     ),
     PeriodicJob(
         name="support: clarification expiry",
