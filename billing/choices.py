@@ -28,6 +28,8 @@ class PaymentStatus(models.TextChoices):
     REFUNDED = "refunded", "Refunded"
     CHARGED_BACK = "charged_back", "Charged back"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled before payment"
+    LAPSED = "lapsed", "Checkout not completed in time"
 
 
 class NotificationVerdict(models.TextChoices):

@@ -10,6 +10,13 @@ PERIODIC_TASKS = [
         "done).",
     ),
     PeriodicJob(
+        name="billing: lapse checkouts never completed",
+        task="billing.lapse_checkouts",
+        every_seconds=900,
+        description="Card and PayPal checkouts not completed within 24 hours (wire "
+        "transfers within 14 days) lapse, so the order is free for a new payment.",
+    ),
+    PeriodicJob(
         name="billing: refresh refund eligibility",
         task="billing.refresh_refund_eligibility",
         crontab="35 * * * *",

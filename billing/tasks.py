@@ -9,6 +9,12 @@ def expire_payments(batch: int = 500) -> int:
     return services.payments_expire_due(batch=batch)
 
 
+@shared_task(name="billing.lapse_checkouts")
+def lapse_checkouts(batch: int = 500) -> int:
+    """Checkouts never completed lapse, so the order can be paid again."""
+    return services.payments_lapse_due(batch=batch)
+
+
 @shared_task(name="billing.refresh_refund_eligibility")
 def refresh_refund_eligibility(batch: int = 500) -> int:
     """BIL-8: keep the refund queue's eligibility column current as time passes."""

@@ -8,7 +8,11 @@ from .choices import PaymentStatus as P
 from .choices import RefundRequestStatus as R
 
 PAYMENT_TRANSITIONS: dict[str, set[str]] = {
-    P.PENDING: {P.COMPLETED, P.FAILED},
+    P.PENDING: {P.COMPLETED, P.FAILED, P.CANCELLED, P.LAPSED},
+    # Funds that arrive after the checkout was given up still complete it, when the order
+    # has no other live payment (payment_complete; else the notification waits for staff).
+    P.CANCELLED: {P.COMPLETED},
+    P.LAPSED: {P.COMPLETED},
     P.COMPLETED: {P.EXPIRED, P.REFUNDED, P.CHARGED_BACK},
     P.EXPIRED: set(),
     P.REFUNDED: {P.CHARGED_BACK},

@@ -9,6 +9,7 @@ urlpatterns = [
     # Customer pages (issue 7); ACC-3: every id is looked up for its owner.
     path("confirm/<str:migration_id>/", views.order_confirm_view, name="confirm"),
     path("pay/<str:migration_id>/", views.pay, name="pay"),
+    path("pay/<str:migration_id>/cancel/", views.payment_cancel_view, name="pay_cancel"),
     path("payments/", views.payment_list, name="payment_list"),
     path("invoices/<str:number>/", views.invoice, name="invoice"),
     path("refunds/", views.refund_list, name="refund_list"),

@@ -192,6 +192,25 @@ def order_confirm_view(request: HttpRequest, migration_id: str) -> HttpResponse:
 
 
 @customer_required
+@require_POST
+def payment_cancel_view(request: HttpRequest, migration_id: str) -> HttpResponse:
+    """The customer gives up the checkout (or wire transfer) of their order, unpaid."""
+    migration = _own_migration(request, migration_id)
+    payment = _live_payment(migration)
+    if payment is None or payment.status != PaymentStatus.PENDING:
+        messages.error(request, "There is no payment waiting to be cancelled on this order.")
+    else:
+        try:
+            services.payment_cancel(payment=payment, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "The payment is cancelled; you can pay again when "
+                             "you are ready.")
+    return redirect("billing:pay", migration_id=migration.migration_id)
+
+
+@customer_required
 @require_http_methods(["GET", "POST"])
 def pay(request: HttpRequest, migration_id: str) -> HttpResponse:
     """BIL-1/BIL-2/BIL-3/BIL-6: pay the confirmed order by card, PayPal or wire transfer."""

@@ -210,6 +210,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A checkout (card, PayPal) not completed within this many hours lapses, and a wire
+# transfer invoice whose funds have not arrived within this many days; either frees
+# the order for a new payment.
+BILLING_CHECKOUT_HOURS = env.int("BILLING_CHECKOUT_HOURS", default=24)
+BILLING_WIRE_DAYS = env.int("BILLING_WIRE_DAYS", default=14)
 # A beat job works through its backlog batch after batch for at most this long per run
 # (below the shortest schedule, 5 minutes), then leaves the rest to the next run.
 JOB_TIME_BUDGET_SECONDS = env.int("JOB_TIME_BUDGET_SECONDS", default=240)

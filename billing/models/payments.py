@@ -196,6 +196,9 @@ class Payment(models.Model):
             models.Index(fields=["status", "transaction_at"]),
             models.Index(fields=["-created_at"], name="billing_payment_created"),
             models.Index(fields=["status", "-created_at"], name="billing_payment_status_new"),
+            # Pending checkouts, oldest first (they lapse after BILLING_CHECKOUT_HOURS).
+            models.Index(fields=["created_at"], name="billing_payment_pending",
+                         condition=Q(status="pending")),
             # BIL-4: the validity job's due rows, oldest first.
             models.Index(fields=["transaction_at"], name="billing_payment_validity",
                          condition=Q(purpose="order", status="completed")),

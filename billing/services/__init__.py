@@ -6,10 +6,12 @@ from .numbering import number_take
 from .payments import (
     booking_payment_start,
     invoice_record_funds,
+    payment_cancel,
     payment_complete,
     payment_expire,
     payment_start,
     payments_expire_due,
+    payments_lapse_due,
 )
 from .refunds import (
     credit_note_issue,
@@ -35,10 +37,12 @@ __all__ = [
     "notification_store",
     "number_take",
     "order_confirm",
+    "payment_cancel",
     "payment_complete",
     "payment_expire",
     "payment_start",
     "payments_expire_due",
+    "payments_lapse_due",
     "refund_approve",
     "refund_deny",
     "refund_record_payout",

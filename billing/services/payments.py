@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from djmoney.money import Money
 from simple_history.utils import bulk_update_with_history
@@ -200,6 +202,48 @@ def invoice_issue(*, payment: Payment, now: dt.datetime) -> Invoice:
 
 
 @transaction.atomic
+def payment_cancel(*, payment: Payment, actor, now: dt.datetime | None = None) -> Payment:
+    """The customer gives up a checkout (or a wire transfer) not paid yet: the order is
+    free for a new payment. Refused once the payment is no longer pending."""
+    now = now or timezone.now()
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != PaymentStatus.PENDING:
+        raise ValidationError(
+            f"This payment is {payment.get_status_display().lower()}: only a payment "
+            "waiting for the funds can be cancelled.")
+    return payment_set_status(payment=payment, status=PaymentStatus.CANCELLED, now=now)
+
+
+def payments_lapse_due(*, now: dt.datetime | None = None, batch: int = 500,
+                       budget_seconds: float | None = None) -> int:
+    """Beat job: card and PayPal checkouts not completed within BILLING_CHECKOUT_HOURS,
+    and wire transfers whose funds have not arrived within BILLING_WIRE_DAYS, lapse:
+    the order is free for a new payment. One UPDATE per batch (partial index)."""
+    now = now or timezone.now()
+    due = Payment.objects.filter(status=PaymentStatus.PENDING).filter(
+        Q(created_at__lt=now - dt.timedelta(hours=django_settings.BILLING_CHECKOUT_HOURS))
+        & ~Q(method=PaymentMethod.WIRE)
+        | Q(created_at__lt=now - dt.timedelta(days=django_settings.BILLING_WIRE_DAYS),
+            method=PaymentMethod.WIRE)
+    )
+    skip = connection.features.has_select_for_update_skip_locked
+
+    def step(size: int) -> Step:
+        with transaction.atomic():
+            rows = list(due.select_for_update(skip_locked=skip, of=("self",))
+                        .order_by("created_at", "pk")[:size])
+            for payment in rows:
+                check_payment_move(payment.status, PaymentStatus.LAPSED)
+                payment.status, payment.closed_at = PaymentStatus.LAPSED, now
+            if rows:
+                bulk_update_with_history(rows, Payment, ["status", "closed_at"],
+                                         default_date=now)
+            return Step(len(rows), len(rows))
+
+    return drain(step, batch=batch, budget_seconds=budget_seconds)
+
+
+@transaction.atomic
 def payment_complete(
     *, payment: Payment, actor, now: dt.datetime | None = None, provider_order_id: str = ""
 ) -> Payment:
@@ -208,6 +252,14 @@ def payment_complete(
     now = now or timezone.now()
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     check_payment_move(payment.status, PaymentStatus.COMPLETED)
+    if payment.status in (PaymentStatus.CANCELLED, PaymentStatus.LAPSED):
+        others = Payment.objects.live().filter(purpose=payment.purpose).exclude(pk=payment.pk)
+        target = ({"migration_id": payment.migration_id} if payment.migration_id else
+                  {"weekend_booking_id": payment.weekend_booking_id})
+        if others.filter(**target).exists():
+            raise ValidationError(
+                f"Payment {payment.pk} was {payment.get_status_display().lower()} and the "
+                "order has another live payment: refund these funds at the provider.")
     payment.status = PaymentStatus.COMPLETED
     payment.transaction_at = now
     if provider_order_id:
