@@ -35,3 +35,14 @@ def refund_decided(request, refund=None) -> None:
             f"{request.deny_reason}"
         )
     _send(m, f"Refund request for migration {m.migration_id}", body)
+
+
+def provider_refund(refund) -> None:
+    """A refund made at the payment provider, told the customer as the portal would."""
+    m = refund.payment.migration
+    body = (f"A refund of {refund.amount} for migration {m.migration_id} was issued by our "
+            "payment provider. Work on the migration has stopped.")
+    if hasattr(refund, "data_deletion"):
+        body += ("\nAs the refund is full, please delete all migrated data (images, database "
+                 "dumps, CSV/XML files, backups) and confirm it on your billing page (BIL-13).")
+    _send(m, f"Refund for migration {m.migration_id}", body)

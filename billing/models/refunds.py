@@ -74,6 +74,8 @@ class RefundRequest(models.Model):
 
     class Meta:
         ordering = ["-submitted_at"]
+        permissions = [("verify_corruption",
+                        "Can verify a data corruption for a partial refund (BIL-9)")]
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["-submitted_at"], name="billing_refundreq_submitted"),

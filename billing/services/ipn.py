@@ -30,7 +30,7 @@ from djmoney.money import Money
 
 from orders.models import Migration
 
-from .. import orders_api
+from .. import emails, orders_api
 from ..choices import NotificationVerdict, PaymentStatus, RefundKind
 from ..models import Payment, ProviderNotification, Refund
 from ..money import cents, currency_to_usd
@@ -284,7 +284,7 @@ def _refunded_so_far(fields: dict[str, str], n: ProviderNotification) -> Decimal
 def _provider_refund(n, fields, payment: Payment, currency: str, now) -> None:
     """A refund made at PayPro Global: record what it adds to the refunds already
     recorded (with its credit note), and stop the migration (ORD-17)."""
-    from .refunds import credit_note_issue
+    from .refunds import refund_recorded
 
     so_far = _refunded_so_far(fields, n)
     recorded = sum(
@@ -304,12 +304,11 @@ def _provider_refund(n, fields, payment: Payment, currency: str, now) -> None:
         amount=Money(value, currency), created_at=now,
         provider_reference=f"PayPro {n.order_id}", paid_out_at=now,
     )
-    credit_note_issue(refund=refund, now=now)
-    if n.ipn_type == REFUNDED and payment.status == PaymentStatus.COMPLETED:
-        payment_set_status(payment=payment, status=PaymentStatus.REFUNDED, now=now)
-    if payment.migration_id:  # a weekend support payment (SUP-11) has no migration
-        orders_api.stop(migration=payment.migration, actor=None, now=now,
-                        reason=f"Refund issued by the payment provider (order {n.order_id}).")
+    # The same path as a refund approved in the portal (BIL-12/BIL-13/ORD-17).
+    refund_recorded(refund=refund, full=n.ipn_type == REFUNDED, actor=None, now=now,
+                    reason=f"Refund issued by the payment provider (order {n.order_id}).")
+    if payment.migration_id:
+        transaction.on_commit(lambda: emails.provider_refund(refund))
 
 
 def ipn_receive(

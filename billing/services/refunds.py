@@ -57,6 +57,7 @@ def refund_request_submit(
         raise ValidationError(
             {"problem_first_reported_at": "The first report cannot be in the future."}
         )
+    _refuse_repeated_request(migration)
     request = RefundRequest(
         migration=migration, customer=customer, reason=reason, description=description,
         problem_first_reported_at=problem_first_reported_at, submitted_at=now,
@@ -65,6 +66,32 @@ def refund_request_submit(
     request.save()
     _store_evaluation(request, now)
     return request
+
+
+def _refuse_repeated_request(migration: Migration) -> None:
+    """BIL-8/BIL-12: one request at a time per order, none after a full refund."""
+    if RefundRequest.objects.filter(migration=migration,
+                                    status=RefundRequestStatus.SUBMITTED).exists():
+        raise ValidationError({"migration": (
+            f"A refund request for migration {migration.migration_id} is already waiting "
+            "for a decision; we will answer it first.")})
+    refunded = Payment.objects.filter(migration=migration, status=PaymentStatus.REFUNDED)
+    if refunded.exists() or Refund.objects.filter(payment__migration=migration,
+                                                  kind=RefundKind.FULL).exists():
+        raise ValidationError({"migration": (
+            f"Migration {migration.migration_id} was refunded in full; no further refund "
+            "can be requested for it.")})
+
+
+def can_verify_corruption(user) -> bool:
+    """BIL-9: "an engineer verified it" — a support engineer, or a user given the
+    verifier permission (superusers have every permission)."""
+    from slaportal.accounts.roles import Role
+
+    if user is None or not getattr(user, "is_active", False) or not user.is_staff:
+        return False
+    return (user.groups.filter(name=Role.SUPPORT_ENGINEERS).exists()
+            or user.has_perm("billing.verify_corruption"))
 
 
 @transaction.atomic
@@ -79,6 +106,12 @@ def refund_request_assess(
     request = RefundRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != RefundRequestStatus.SUBMITTED:
         raise ValidationError("A decided refund request is not assessed again.")
+    verifier = facts.get("engineer_verified_by")
+    if verifier is not None and verifier != request.engineer_verified_by and not (
+            can_verify_corruption(verifier)):
+        raise ValidationError({"engineer_verified_by": (
+            f"{verifier} is not a support engineer: only an engineer (or a user with the "
+            "verifier permission) can verify a data corruption (BIL-9).")})
     for name, value in facts.items():
         setattr(request, name, value)
     if facts.get("engineer_verified_by") and not request.engineer_verified_at:
@@ -153,17 +186,28 @@ def refund_approve(
         amount=Money(usd_to_currency(amount_usd, payment.exchange_rate), currency),
         created_at=now, created_by=actor,
     )
-    credit_note_issue(refund=refund, now=now)
-    if result.kind == RefundKind.FULL:
-        payment_set_status(payment=payment, status=PaymentStatus.REFUNDED, now=now)
-        # BIL-13: after a full refund the customer confirms deleting the migrated data.
-        DataDeletionConfirmation.objects.create(
-            migration=request.migration, refund=refund, requested_at=now
-        )
-    # ORD-17/BIL-13: no further work on a refunded migration.
-    orders_api.stop(migration=request.migration, actor=actor, now=now,
+    refund_recorded(refund=refund, full=result.kind == RefundKind.FULL, actor=actor, now=now,
                     reason=f"Refund approved (refund request #{request.pk}).")
     transaction.on_commit(lambda: emails.refund_decided(request, refund))
+    return refund
+
+
+def refund_recorded(*, refund: Refund, full: bool, actor, now: dt.datetime,
+                    reason: str) -> Refund:
+    """What every refund does, approved in the portal or made at the provider: its credit
+    note; when full, the payment is refunded and the customer is asked to confirm the
+    deletion of the migrated data (BIL-13); the migration stops (ORD-17)."""
+    credit_note_issue(refund=refund, now=now)
+    payment = refund.payment
+    if full:
+        if payment.status == PaymentStatus.COMPLETED:
+            payment_set_status(payment=payment, status=PaymentStatus.REFUNDED, now=now)
+        if payment.migration_id and not DataDeletionConfirmation.objects.filter(
+                migration_id=payment.migration_id).exists():
+            DataDeletionConfirmation.objects.create(
+                migration_id=payment.migration_id, refund=refund, requested_at=now)
+    if payment.migration_id:  # a weekend support payment (SUP-11) has no migration
+        orders_api.stop(migration=payment.migration, actor=actor, now=now, reason=reason)
     return refund
 
 

@@ -73,12 +73,25 @@ def test_refund_request_page_lists_each_rule(client, finance):
 
 
 def test_assessment_is_saved_through_the_service(client, finance):
-    """BIL-9: the facts recorded on the change page re-run the evaluation."""
+    """BIL-9: the facts recorded on the change page re-run the evaluation; the
+    verification is a support engineer's, never finance's own."""
+    from django.core.exceptions import ValidationError
+
+    from slaportal.accounts.roles import Role
+    from tests.factories import StaffFactory
+
     m = priced_migration(status=MigrationStatus.RUNNING, paid_at=PAID_AT)
     PaymentFactory(migration=m)
     request = RefundRequestFactory(migration=m)
+    with pytest.raises(ValidationError, match="not a support engineer"):
+        refund_request_assess(request=request, actor=finance, vendor_fault=True,
+                              engineer_verified_by=finance,
+                              now=PAID_AT + dt.timedelta(days=20))
+    request.refresh_from_db()
+    assert request.engineer_verified_by is None and not request.vendor_fault
+    engineer = StaffFactory(role=Role.SUPPORT_ENGINEERS)
     refund_request_assess(request=request, actor=finance, vendor_fault=True,
-                          engineer_verified_by=finance, now=PAID_AT + dt.timedelta(days=20))
+                          engineer_verified_by=engineer, now=PAID_AT + dt.timedelta(days=20))
     request.refresh_from_db()
     assert request.engineer_verified_at is not None
     assert request.eligibility_summary.startswith("BIL-9 ✓")
