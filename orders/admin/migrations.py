@@ -125,6 +125,7 @@ class MigrationAdmin(NeverDeleteAdmin):
     raw_id_fields = ("customer", "from_demo", "parent")
     inlines = [QuoteLineInline, AccessInline, EventInline]
     readonly_fields = (
+        "archive_hold",
         "migration_id", "customer", "line", "kind", "status", "support_plan",
         "source_platform", "target_platform", "record_count", "insurance", "from_demo",
         "parent", "paid_at", "access_verified_at", "started_at", "completed_at",
@@ -139,7 +140,7 @@ class MigrationAdmin(NeverDeleteAdmin):
         (None, {"fields": ("migration_id", "customer", "line", "kind", "status",
                            "support_plan", "next_step", "due_and_time_left", "entitlements")}),
         ("Problem (ORD-15: an open problem keeps it from archiving)",
-         {"fields": ("problem_open", "problem_reason")}),
+         {"fields": ("problem_open", "problem_reason", "archive_hold")}),
         ("Order", {"fields": ("source_platform", "target_platform", "record_count",
                               "insurance", "from_demo", "parent", "remigration_reason",
                               "target_removal_confirmed_at", "delta_arrangement")}),
@@ -193,6 +194,13 @@ class MigrationAdmin(NeverDeleteAdmin):
         return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else "—"
 
     @admin.display(description="What the customer must do next")
+    @admin.display(description="archive held by (ORD-15)")
+    def archive_hold(self, obj):
+        from orders.services.retention import archive_holds
+
+        holds = archive_holds(obj)
+        return "; ".join(holds) if holds else "Nothing: archived when its retention ends."
+
     def next_step(self, obj):
         return customer_next_step(obj)
 

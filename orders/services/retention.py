@@ -62,6 +62,26 @@ def _archive_step(eligible: Q, *, now: dt.datetime, note: str, order: str):
     return step
 
 
+def ticket_holds():
+    """ORD-15: the customer's open tickets about a migration (OuterRef "pk")."""
+    from support.choices import OPEN_TICKET_STATUSES
+    from support.models import Ticket
+
+    return Ticket.objects.filter(migration=OuterRef("pk"), status__in=OPEN_TICKET_STATUSES)
+
+
+def archive_holds(migration: Migration) -> list[str]:
+    """Why this migration's information is kept past its retention, for staff."""
+    from support.choices import OPEN_TICKET_STATUSES
+
+    holds = []
+    if migration.problem_open:
+        holds.append(f"Problem reported: {migration.problem_reason or 'no reason given'}")
+    for ticket in migration.tickets.filter(status__in=OPEN_TICKET_STATUSES).order_by("pk"):
+        holds.append(f"Open ticket {ticket.reference}: {ticket.subject}")
+    return holds
+
+
 def retention_due(now: dt.datetime) -> Q:
     """Full (re-, delta) migrations past their plan's retention days, no open problem.
 
@@ -80,6 +100,9 @@ def retention_due(now: dt.datetime) -> Q:
     return (
         Q(status__in=[S.COMPLETED, S.VALIDATED], problem_open=False)
         & ~Q(kind=MigrationKind.DEMO) & by_plan
+        # ORD-15: a problem the customer reported in an open ticket holds the archive
+        # until the ticket is solved.
+        & ~Exists(ticket_holds())
         # ORD-13: an insured migration keeps its information while restarts remain possible
         & (Q(insurance_until__isnull=True) | Q(insurance_until__lte=now))
     )

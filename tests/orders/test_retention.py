@@ -136,3 +136,26 @@ def test_scheduled_jobs_are_registered():
     names = {job.task for job in PERIODIC_TASKS}
     assert names <= set(app.tasks)
     assert "orders.archive_due_migrations" in names
+
+
+def test_an_open_ticket_about_the_migration_holds_its_archive(completed, admin_client):
+    """ORD-15: while the customer's ticket about a migration is open, its information is
+    kept past the retention; staff see why on the migration; once the ticket is
+    solved, the next run archives it."""
+    from django.urls import reverse
+
+    from support.models import SupportPlan, Ticket
+
+    m = completed(plan_code="standard", completed_at=DONE)
+    plan = SupportPlan.objects.get(code="standard")
+    ticket = Ticket.objects.create(
+        customer=m.customer, line="data", channel="web", plan=plan,
+        priority_rank=plan.priority_rank, subject="Contacts lost their phone numbers",
+        migration=m, status="open", received_at=DONE, cycle_started_at=DONE)
+    assert services.migrations_archive_due(now=DONE + dt.timedelta(days=6)) == 0
+    page = admin_client.get(reverse("admin:orders_migration_change", args=[m.pk]))
+    assert f"Open ticket {ticket.reference}: Contacts lost their phone numbers" in \
+        page.content.decode()
+    Ticket.objects.filter(pk=ticket.pk).update(status="solved")
+    assert services.migrations_archive_due(now=DONE + dt.timedelta(days=7)) == 1
+    assert Migration.objects.get(pk=m.pk).status == S.ARCHIVED
