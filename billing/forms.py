@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django_countries import countries
 
 from orders.models import Migration
 
@@ -105,6 +106,16 @@ class BookingPayForm(forms.Form):
     )
 
 
+class CountryField(forms.ChoiceField):
+    """BIL-6: an ISO 3166 country from the list (a code typed in any case is accepted)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=[("", "Choose your country"), *countries], **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+
 class PayForm(forms.Form):
     """BIL-2/BIL-3/BIL-6: how the customer pays the confirmed order."""
 
@@ -113,9 +124,14 @@ class PayForm(forms.Form):
         initial=PaymentMethod.CARD,
     )
     currency = forms.ChoiceField(choices=[("USD", "USD")], initial="USD", label="Currency")
-    country = forms.CharField(
-        max_length=2, required=False, label="Billing country (two-letter code, e.g. DE)",
+    country = CountryField(
+        label="Billing country",
         help_text="Taxes are added for your country (none for the United States).",
+        error_messages={
+            "required": "Choose your billing country: the tax depends on it (BIL-6).",
+            "invalid_choice": "Choose your billing country from the list (e.g. DE for "
+            "Germany).",
+        },
     )
 
     def __init__(self, *args, currencies: list[str] | None = None, **kwargs):
@@ -123,11 +139,6 @@ class PayForm(forms.Form):
         codes = ["USD", *sorted(c for c in (currencies or []) if c != "USD")]
         self.fields["currency"].choices = [(c, c) for c in codes]
 
-    def clean_country(self) -> str:
-        country = (self.cleaned_data.get("country") or "").strip().upper()
-        if country and not (len(country) == 2 and country.isalpha()):
-            raise forms.ValidationError("Use a two-letter country code, e.g. DE.")
-        return country
 
 
 class DataDeletionForm(forms.Form):

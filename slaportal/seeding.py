@@ -30,6 +30,7 @@ SEEDS = [
         "support.migrations.0004_seed_support_settings", "seed", "support.SupportSettings"
     ),
     SeedMigration("orders.migrations.0003_seed_catalogue", "seed", "orders.Platform"),
+    SeedMigration("billing.migrations.0007_seed_tax_rules", "seed", "billing.TaxRule"),
 ]
 
 

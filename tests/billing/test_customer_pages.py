@@ -63,7 +63,7 @@ def test_confirm_with_code_then_card_checkout_marks_the_migration_paid(
     assert "−100.00" in page.content.decode()  # 10% of 1000, not of 1070
     assert '<td id="total">970.00</td>' in page.content.decode()
 
-    resp = client.post(resp.url, {"method": PaymentMethod.CARD, "currency": "USD"})
+    resp = client.post(resp.url, {"method": PaymentMethod.CARD, "currency": "USD", "country": "US"})
     payment = Payment.objects.get(migration=m)
     assert payment.amount == Money(Decimal("970.00"), "USD")
     assert resp.status_code == 302
@@ -118,7 +118,7 @@ def test_wire_transfer_shows_a_numbered_invoice(client, orders_contract):
     client.force_login(m.customer.user)
     client.post(reverse("billing:confirm", args=[m.migration_id]), {"discount_code": ""})
     resp = client.post(reverse("billing:pay", args=[m.migration_id]),
-                       {"method": PaymentMethod.WIRE, "currency": "USD"})
+                       {"method": PaymentMethod.WIRE, "currency": "USD", "country": "US"})
     invoice = Invoice.objects.get(payment__migration=m)
     assert resp.url == reverse("billing:invoice", args=[invoice.number])
     page = client.get(resp.url).content.decode()
@@ -333,7 +333,7 @@ def test_order_built_by_the_orders_services_confirms_and_pays(client, sandbox,
     page = client.get(reverse("billing:pay", args=[m.migration_id])).content.decode()
     assert f'<td id="total">{total - discount}</td>' in page
     resp = client.post(reverse("billing:pay", args=[m.migration_id]),
-                       {"method": PaymentMethod.PAYPAL, "currency": "USD"})
+                       {"method": PaymentMethod.PAYPAL, "currency": "USD", "country": "US"})
     client.post(resp.url)
     m.refresh_from_db()
     assert m.status == MigrationStatus.PAID
@@ -344,7 +344,8 @@ def test_wire_invoice_shows_the_tax_of_the_billing_country(client, orders_contra
     """BIL-6: fees exclude taxes; a German customer's invoice adds the configured VAT."""
     from billing.models import TaxRule
 
-    TaxRule.objects.create(country="DE", name="VAT", rate_percent=Decimal("20"))
+    TaxRule.objects.update_or_create(country="DE", defaults={"name": "VAT",
+                                                             "rate_percent": Decimal("20")})
     m = quoted()
     client.force_login(m.customer.user)
     client.post(reverse("billing:confirm", args=[m.migration_id]), {"confirm": ""})
@@ -363,19 +364,45 @@ def test_pay_in_a_foreign_currency_uses_the_recorded_rate(client, orders_contrac
     client.force_login(m.customer.user)
     client.post(reverse("billing:confirm", args=[m.migration_id]), {"confirm": ""})
     client.post(reverse("billing:pay", args=[m.migration_id]),
-                {"method": PaymentMethod.WIRE, "currency": "EUR"})
+                {"method": PaymentMethod.WIRE, "currency": "EUR", "country": "US"})
     assert Payment.objects.get(migration=m).amount == Money(Decimal("1000.00"), "EUR")
 
 
-def test_bad_country_code_is_an_inline_error_and_nothing_is_saved(client, orders_contract):
-    """BIL-6: a billing country that is not a two-letter code → inline error, no payment."""
+@pytest.mark.parametrize("country, message", [
+    ("D1", "Choose your billing country from the list"),
+    ("XX", "Choose your billing country from the list"),
+    ("", "Choose your billing country: the tax depends on it"),
+])
+def test_billing_country_is_a_required_choice_and_bad_input_saves_nothing(
+    client, orders_contract, country, message
+):
+    """BIL-6: the billing country is chosen from the ISO list and required (the tax
+    depends on it); anything else is an inline error and no payment is made."""
     m = quoted()
     client.force_login(m.customer.user)
     client.post(reverse("billing:confirm", args=[m.migration_id]), {"confirm": ""})
     page = client.post(reverse("billing:pay", args=[m.migration_id]),
-                       {"method": PaymentMethod.CARD, "currency": "USD", "country": "D1"})
-    assert "Use a two-letter country code" in page.content.decode()
+                       {"method": PaymentMethod.CARD, "currency": "USD", "country": country})
+    assert message in page.content.decode()
     assert not Payment.objects.exists()
+
+
+def test_the_tax_of_the_chosen_country_and_none_for_the_united_states(client, orders_contract):
+    """BIL-6: the seeded rate of the customer's country is added as its own line; a US
+    customer pays none."""
+    from billing.models import TaxRule
+
+    assert TaxRule.objects.filter(country="DE").exists()  # seeded, editable in the admin
+    assert not TaxRule.objects.filter(country="US").exists()
+    for country, taxed in (("de", True), ("US", False)):
+        m = quoted()
+        client.force_login(m.customer.user)
+        client.post(reverse("billing:confirm", args=[m.migration_id]), {"confirm": ""})
+        client.post(reverse("billing:pay", args=[m.migration_id]),
+                    {"method": PaymentMethod.WIRE, "currency": "USD", "country": country})
+        payment = Payment.objects.get(migration=m)
+        assert payment.billing_country == country.upper()
+        assert (payment.tax_usd > 0) is taxed
 
 
 def test_a_pending_card_payment_links_back_to_the_checkout(client, sandbox):

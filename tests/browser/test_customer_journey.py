@@ -85,6 +85,7 @@ def test_customer_journey_demo_order_pay_ticket_refund(page, shot, settings):
     shot("confirm-with-code")
     page.get_by_role("button", name="Confirm order").click()
     page.get_by_role("radio", name="Card").check()
+    page.get_by_label("Billing country").select_option("US")  # BIL-6: required choice
     shot("pay")
     full.refresh_from_db()
     assert full.status == MigrationStatus.CONFIRMED
