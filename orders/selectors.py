@@ -58,6 +58,14 @@ def time_left(due: dt.datetime | None, calendar, now: dt.datetime | None = None)
     return text if minutes >= 0 else f"overdue by {text}"
 
 
+def validation_ends_at(migration: Migration,
+                       orders_settings: OrdersSettings | None = None) -> dt.datetime:
+    """ORD-6: the moment a completed CMS migration's results count as accepted — the
+    deadline shown to the customer and the one the validation job enforces."""
+    days = (orders_settings or OrdersSettings.load()).validation_days
+    return migration.completed_at + dt.timedelta(days=days)
+
+
 def customer_next_step(
     migration: Migration,
     *,
@@ -95,9 +103,15 @@ def customer_next_step(
         return "Nothing: the team is restarting the migration."
     if status == S.COMPLETED:
         if migration.line == ProductLine.CMS and migration.completed_at:
-            days = (orders_settings or OrdersSettings.load()).validation_days
-            until = timezone.localtime(migration.completed_at + dt.timedelta(days=days))
-            return f"Review the results and report any problem by {until:%Y-%m-%d}."
+            from slaportal.accounts.templatetags.portal import deadline_text
+
+            until = validation_ends_at(migration, orders_settings)
+            # The customer's zone when the row carries its customer (no query per row).
+            customer = (Migration.customer.is_cached(migration)
+                        and migration.customer)
+            zone = getattr(customer, "time_zone", None) if customer else None
+            return (f"Review the results and report any problem before "
+                    f"{deadline_text(until, zone)}; after that they count as accepted.")
         return "Check the results, report any problem, and restrict the access granted."
     if status == S.VALIDATED:
         return "Restrict or change the access details granted for the migration."

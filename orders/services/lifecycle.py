@@ -160,6 +160,9 @@ def migration_mark_paid(*, migration: Migration, actor, now: dt.datetime | None 
         source=EventSource.SYSTEM, updates={"paid_at": now},
     )
     plan_period_open(migration=migration, at=now)  # SUP-10: the plan bought serves now
+    from .packages import assisted_recompute_due
+
+    assisted_recompute_due(migration=migration)  # ORD-11: paid, and access confirmed?
     return migration
 
 

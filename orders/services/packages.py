@@ -164,9 +164,10 @@ def packages_recompute_for_calendars(calendar_slugs: frozenset[str], *, cause: s
     count = 0
     if calendar_slugs & {ASSISTED_DAYS_CALENDAR, ASSISTED_HOURS_CALENDAR}:
         for assisted in AssistedMigration.objects.filter(
-            done_at__isnull=True, migration__access_verified_at__isnull=False
+            done_at__isnull=True, migration__access_verified_at__isnull=False,
+            migration__paid_at__isnull=False,
         ).select_related("migration"):
-            due = assisted_due(assisted, assisted.migration.access_verified_at)
+            due = assisted_due(assisted, assisted_clock_start(assisted.migration))
             if due != assisted.due_at:
                 AssistedMigration.objects.filter(pk=assisted.pk).update(due_at=due)
                 count += 1
@@ -201,12 +202,21 @@ def assisted_due(assisted: AssistedMigration, start: dt.datetime) -> dt.datetime
     return business_calendar(ASSISTED_DAYS_CALENDAR).add_days(start, offer.amount)
 
 
+def assisted_clock_start(migration: Migration) -> dt.datetime | None:
+    """ORD-11: the assisted migration's clock starts once the order is paid and the
+    access details are confirmed, whichever comes last; None before both."""
+    if migration.paid_at is None or migration.access_verified_at is None:
+        return None
+    return max(migration.paid_at, migration.access_verified_at)
+
+
 def assisted_recompute_due(*, migration: Migration) -> None:
     assisted = AssistedMigration.objects.filter(migration=migration).first()
     migration = Migration.objects.get(pk=migration.pk)
-    if assisted is None or migration.access_verified_at is None or assisted.done_at:
+    start = assisted_clock_start(migration)
+    if assisted is None or start is None or assisted.done_at:
         return
-    assisted.due_at = assisted_due(assisted, migration.access_verified_at)
+    assisted.due_at = assisted_due(assisted, start)
     assisted.save(update_fields=["due_at"])
 
 

@@ -144,7 +144,8 @@ def demos_remove_due(*, now: dt.datetime | None = None, batch: int = 500,
 def migrations_validate_due(*, now: dt.datetime | None = None, batch: int = 500,
                             budget_seconds: float | None = None) -> int:
     """Beat job (ORD-6): 14 days after a CMS full migration completes, the result counts
-    as accepted."""
+    as accepted — at ``selectors.validation_ends_at``, the deadline the customer sees
+    (completed_at + validation_days <= now)."""
     now = now or timezone.now()
     days = OrdersSettings.load().validation_days
     eligible = Q(line=ProductLine.CMS, status=S.COMPLETED, problem_open=False,

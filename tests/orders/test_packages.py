@@ -134,3 +134,16 @@ def test_announced_closure_moves_open_package_due_dates(paid_package,
     with django_capture_on_commit_callbacks(execute=True):
         closure_save(closure=closure)
     assert ServicePackage.objects.get(migration=m).due_at == kyiv(2021, 9, 2, 12)
+
+
+def test_assisted_clock_waits_for_the_payment_when_access_came_first(order, manager):
+    """ORD-11: access details confirmed before the order is paid do not start the
+    assisted migration's clock; the payment does, from its own moment."""
+    m = order(line="cms", plan_code="cms", records=900, assisted_tier="basic")
+    services.migration_confirm(migration=m, actor=manager, now=VERIFIED)
+    verify_access(m, manager, VERIFIED)
+    assert Migration.objects.get(pk=m.pk).assisted.due_at is None
+    paid = kyiv(2021, 8, 25, 12)  # Wed, after the two closed days
+    services.migration_mark_paid(migration=m, actor=manager, now=paid)
+    # 3 business days on cms-tech: Thu 26, Fri 27 and the worked Saturday 28 (CAL-2).
+    assert Migration.objects.get(pk=m.pk).assisted.due_at == kyiv(2021, 8, 28, 12)

@@ -24,11 +24,18 @@ def test_what_the_customer_must_do_next(status, expected):
     assert expected in customer_next_step(OrdersMigrationFactory(status=status))
 
 
-def test_cms_review_deadline_in_the_next_step():
-    """ORD-6: a completed CMS migration asks for the review by its 14th day."""
+def test_cms_review_deadline_in_the_next_step_is_the_one_enforced():
+    """ORD-6: a completed CMS migration asks for the review before the moment, to the
+    minute, the validation job accepts it: 14 days after completion."""
+    from orders.services import migrations_validate_due
+
     m = OrdersMigrationFactory(line="cms", status=S.COMPLETED,
                                completed_at=kyiv(2026, 3, 2, 12))
-    assert "by 2026-03-16" in customer_next_step(m)
+    m.customer.time_zone = "America/New_York"
+    text = customer_next_step(m)
+    assert "before Mon 16 Mar 2026, 12:00 Kyiv (06:00 America/New_York)" in text
+    assert migrations_validate_due(now=kyiv(2026, 3, 16, 11, 59)) == 0
+    assert migrations_validate_due(now=kyiv(2026, 3, 16, 12, 0)) == 1
 
 
 def test_demo_next_step_is_the_preview():

@@ -21,6 +21,22 @@ def _zone(name: str | None) -> zoneinfo.ZoneInfo:
         return KYIV
 
 
+def deadline_text(when: dt.datetime, zone_name: str | None = None) -> str:
+    """"Mon 23 Nov 2026, 14:00 Kyiv (13:00 Europe/Warsaw)": Kyiv time, with the
+    customer's own clock beside it when it reads differently (CAL-5)."""
+    kyiv = when.astimezone(KYIV)
+    text = f"{kyiv:%a} {kyiv.day} {kyiv:%b %Y, %H:%M} Kyiv"
+    zone = _zone(zone_name)
+    local = when.astimezone(zone)
+    # Beside it only when the customer's clock reads differently (aliases such as
+    # Europe/Kiev, or zones with Kyiv's offset, would repeat the same time).
+    if local.utcoffset() != kyiv.utcoffset():
+        same_day = local.date() == kyiv.date()
+        local_text = f"{local:%H:%M}" if same_day else f"{local:%a} {local.day} {local:%b, %H:%M}"
+        text += f" ({local_text} {zone.key})"
+    return text
+
+
 @register.simple_tag(takes_context=True)
 def deadline(context, when: dt.datetime | None, empty: str = "—"):
     """A deadline in Kyiv time with the customer's own zone beside it (CAL-5).
@@ -30,17 +46,8 @@ def deadline(context, when: dt.datetime | None, empty: str = "—"):
     """
     if when is None:
         return empty
-    kyiv = when.astimezone(KYIV)
-    text = f"{kyiv:%a} {kyiv.day} {kyiv:%b %Y, %H:%M} Kyiv"
     customer = getattr(context.get("request"), "customer", None) or context.get("customer")
-    zone = _zone(getattr(customer, "time_zone", None))
-    local = when.astimezone(zone)
-    # Beside it only when the customer's clock reads differently (aliases such as
-    # Europe/Kiev, or zones with Kyiv's offset, would repeat the same time).
-    if local.utcoffset() != kyiv.utcoffset():
-        same_day = local.date() == kyiv.date()
-        local_text = f"{local:%H:%M}" if same_day else f"{local:%a} {local.day} {local:%b, %H:%M}"
-        text += f" ({local_text} {zone.key})"
+    text = deadline_text(when, getattr(customer, "time_zone", None))
     return format_html('<time datetime="{}">{}</time>', when.astimezone(dt.UTC).isoformat(), text)
 
 
