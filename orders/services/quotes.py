@@ -79,6 +79,10 @@ def nonprofit_discount_applies(customer, created_at: dt.datetime) -> bool:
     ).exists()
 
 
+# The order forms' own limit: a count beyond it is refused, whatever path it comes by.
+MAX_RECORD_COUNT = 100_000_000
+
+
 def quote_preview(
     *,
     line: str,
@@ -95,6 +99,9 @@ def quote_preview(
     """The priced lines of an order, without saving anything (the wizard calls it)."""
     if record_count <= 0:
         raise OrderError("Give the number of records (or pages) to migrate.")
+    if record_count > MAX_RECORD_COUNT:
+        raise OrderError(f"An order migrates at most {MAX_RECORD_COUNT:,} records (or "
+                         "pages); contact us for a larger migration.")
     if source.line != line or target.line != line:
         raise OrderError("Both platforms must belong to the order's product line.")
     unit = "pages" if line == ProductLine.CMS else "records"
