@@ -145,30 +145,28 @@ def discount_preview(migration, code: str, now=None) -> Decimal:
     """BIL-7/BIL-14: what a code would take off this order (the migration line only),
     checked as ``discount_redeem`` checks it, without using it. Raises ValidationError
     with the same messages; the Confirm step redeems it for real."""
-    from django.core.exceptions import ValidationError
     from django.utils import timezone
 
     from orders.choices import QuoteLineKind
 
     from .models import DiscountCode, DiscountRedemption
     from .money import percent_of
-    from .services.discounts import _check_code
+    from .services.discounts import _check_code, _refused
     from .services.payments import order_lines_usd
 
     now = now or timezone.now()
     found = DiscountCode.objects.filter(code=(code or "").strip().upper()).first()
     if found is None:
-        raise ValidationError({"discount_code": "No such discount code."})
+        raise _refused("No such discount code.", "unknown")
     _check_code(found, migration, now)
     if found.usage_limit is not None and found.used_count >= found.usage_limit:
-        raise ValidationError({"discount_code": "This discount code has been used up."})
+        raise _refused("This discount code has been used up.", "used_up")
     if found.per_customer_limit is not None and DiscountRedemption.objects.filter(
         code=found, customer_id=migration.customer_id
     ).count() >= found.per_customer_limit:
-        raise ValidationError(
-            {"discount_code": "You have used this discount code as many times as allowed."}
-        )
+        raise _refused("You have used this discount code as many times as allowed.",
+                       "customer_limit")
     base = order_lines_usd(migration).get(QuoteLineKind.MIGRATION, ZERO)
     if base <= 0:
-        raise ValidationError({"discount_code": "This order has no migration price to discount."})
+        raise _refused("This order has no migration price to discount.", "nothing_to_discount")
     return percent_of(base, found.percent)

@@ -169,15 +169,20 @@ def order_confirm_view(request: HttpRequest, migration_id: str) -> HttpResponse:
             discount = selectors.discount_preview(migration, code)
         except ValidationError as exc:
             _add_errors(form, exc)
+            services.discount_refusal_record(migration=migration, code=code, error=exc,
+                                             actor=request.user)
         else:
             summary.update(preview_code=code.strip().upper(), preview_discount_usd=discount,
                            preview_total_usd=summary["total_usd"] - discount)
     elif request.method == "POST" and form.is_valid():
+        typed = form.cleaned_data["discount_code"]
         try:
             services.order_confirm(migration=migration, actor=request.user,
-                                   discount_code=form.cleaned_data["discount_code"])
+                                   discount_code=typed)
         except ValidationError as exc:
             _add_errors(form, exc)
+            services.discount_refusal_record(migration=migration, code=typed, error=exc,
+                                             actor=request.user)
         else:
             migration.refresh_from_db(fields=["status"])
             if migration.status == MigrationStatus.PAID:  # BIL-7: the code covered it all

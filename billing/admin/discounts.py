@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from ..models import DiscountCode, DiscountRedemption
+from ..models import DiscountCode, DiscountRedemption, DiscountRefusal
 from ..services import discount_code_save, discount_code_withdraw
+from ..services.discounts import REFUSAL_REASONS
 from .base import MoneyRecordAdmin, ReadOnlyAdmin, kyiv
 
 
@@ -46,3 +47,18 @@ class DiscountRedemptionAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(DiscountRefusal)
+class DiscountRefusalAdmin(ReadOnlyAdmin):
+    """BIL-7: codes customers typed and did not get, and why (what they were told)."""
+
+    list_display = ["refused_at", "code_typed", "migration", "customer", "reason_label",
+                    "message"]
+    list_select_related = ["migration", "customer__user"]
+    list_filter = ["reason"]
+    search_fields = ["code_typed", "migration__migration_id", "customer__user__email"]
+
+    @admin.display(description="reason", ordering="reason")
+    def reason_label(self, obj: DiscountRefusal) -> str:
+        return REFUSAL_REASONS.get(obj.reason, obj.reason or "—")

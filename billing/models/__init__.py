@@ -1,7 +1,7 @@
 """Billing records: payments, invoices, notifications, rates, taxes, discount codes,
 refund requests, refunds and credit notes (SPEC BIL-1..14)."""
 
-from .discounts import DiscountCode, DiscountRedemption
+from .discounts import DiscountCode, DiscountRedemption, DiscountRefusal
 from .payments import (
     ExchangeRate,
     Invoice,
@@ -23,6 +23,7 @@ __all__ = [
     "DataDeletionConfirmation",
     "DiscountCode",
     "DiscountRedemption",
+    "DiscountRefusal",
     "ExchangeRate",
     "ImmutableRecordError",
     "Invoice",

@@ -122,3 +122,26 @@ class DiscountRedemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code.code} on {self.migration}"
+
+
+class DiscountRefusal(models.Model):
+    """BIL-7: a code a customer typed for an order and did not get, with the reason —
+    so staff can answer "why was my code refused?"."""
+
+    migration = models.ForeignKey("orders.Migration", on_delete=models.PROTECT,
+                                  related_name="discount_refusals")
+    customer = models.ForeignKey("accounts.Customer", on_delete=models.PROTECT,
+                                 related_name="+")
+    code_typed = models.CharField(max_length=40)
+    reason = models.CharField(max_length=24, blank=True)
+    message = models.CharField(max_length=200, help_text="What the customer was told.")
+    refused_at = models.DateTimeField()
+    refused_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-refused_at", "-pk"]
+        indexes = [models.Index(fields=["migration", "-refused_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.code_typed} refused on {self.migration}: {self.reason}"

@@ -1,6 +1,12 @@
 """Every write of billing, by topic (keyword-only functions taking ``actor``)."""
 
-from .discounts import discount_code_save, discount_code_withdraw, discount_redeem, order_confirm
+from .discounts import (
+    discount_code_save,
+    discount_code_withdraw,
+    discount_redeem,
+    discount_refusal_record,
+    order_confirm,
+)
 from .ipn import ipn_receive, notification_process, notification_store
 from .numbering import number_take
 from .payments import (
@@ -31,6 +37,7 @@ __all__ = [
     "discount_code_save",
     "discount_code_withdraw",
     "discount_redeem",
+    "discount_refusal_record",
     "invoice_record_funds",
     "ipn_receive",
     "notification_process",

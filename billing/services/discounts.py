@@ -25,18 +25,49 @@ def discount_base_usd(migration: Migration):
     return order_lines_usd(migration).get(QuoteLineKind.MIGRATION, ZERO)
 
 
+def _refused(message: str, code: str) -> ValidationError:
+    """The customer's message on the code field, with the reason staff see (BIL-7)."""
+    return ValidationError({"discount_code": ValidationError(message, code=code)})
+
+
 def _check_code(code: DiscountCode, migration: Migration, now: dt.datetime) -> None:
     if code.withdrawn_at is not None and code.withdrawn_at <= now:
-        raise ValidationError({"discount_code": "This discount code has been withdrawn."})
+        raise _refused("This discount code has been withdrawn.", "withdrawn")
     if code.valid_from and now < code.valid_from:
-        raise ValidationError({"discount_code": "This discount code is not valid yet."})
+        raise _refused("This discount code is not valid yet.", "not_yet_valid")
     if code.valid_until and now >= code.valid_until:
-        raise ValidationError({"discount_code": "This discount code has expired."})
+        raise _refused("This discount code has expired.", "expired")
     line_ok = (migration.line == ProductLine.CMS and code.applies_to_cms) or (
         migration.line == ProductLine.DATA and code.applies_to_data
     )
     if not line_ok or (code.kinds and migration.kind not in code.kinds):
-        raise ValidationError({"discount_code": "This discount code does not apply to this order."})
+        raise _refused("This discount code does not apply to this order.", "out_of_scope")
+
+
+REFUSAL_REASONS = {
+    "unknown": "No such code", "withdrawn": "Withdrawn", "not_yet_valid": "Not valid yet",
+    "expired": "Expired", "out_of_scope": "Out of scope (line or kind)",
+    "one_per_order": "One code per order", "nothing_to_discount": "No migration price",
+    "used_up": "Used up", "customer_limit": "Customer's limit reached",
+}
+
+
+def discount_refusal_record(*, migration: Migration, code: str, error: ValidationError,
+                            actor, now: dt.datetime | None = None):
+    """BIL-7: keep a refused code (outside the refused transaction) so staff see why an
+    order did not get it; the customer saw the message itself."""
+    from ..models import DiscountRefusal
+
+    errors = getattr(error, "error_dict", {}).get("discount_code") or []
+    if not errors:
+        return None
+    return DiscountRefusal.objects.create(
+        migration=migration, customer_id=migration.customer_id,
+        code_typed=(code or "").strip()[:40].replace("\x00", ""),
+        reason=errors[0].code or "", message=errors[0].messages[0][:200],
+        refused_at=now or timezone.now(), refused_by=actor if getattr(actor, "pk", None)
+        else None,
+    )
 
 
 @transaction.atomic
@@ -54,27 +85,27 @@ def discount_redeem(
     normalised = (code or "").strip().upper()
     found = DiscountCode.objects.filter(code=normalised).first()
     if found is None:
-        raise ValidationError({"discount_code": "No such discount code."})
+        raise _refused("No such discount code.", "unknown")
     _check_code(found, migration, now)
     if DiscountRedemption.objects.filter(migration=migration).exists():
-        raise ValidationError({"discount_code": "This order already has a discount code."})
+        raise _refused("This order already has a discount code.", "one_per_order")
     base = discount_base_usd(migration)
     if base <= 0:
-        raise ValidationError({"discount_code": "This order has no migration price to discount."})
+        raise _refused("This order has no migration price to discount.", "nothing_to_discount")
     counted = (
         DiscountCode.objects.filter(pk=found.pk, withdrawn_at__isnull=True)
         .filter(Q(usage_limit__isnull=True) | Q(used_count__lt=F("usage_limit")))
         .update(used_count=F("used_count") + 1)
     )
     if counted != 1:
-        raise ValidationError({"discount_code": "This discount code has been used up."})
+        raise _refused("This discount code has been used up.", "used_up")
     if found.per_customer_limit is not None:
         used_by_customer = DiscountRedemption.objects.filter(
             code=found, customer_id=migration.customer_id
         ).count()
         if used_by_customer >= found.per_customer_limit:
-            raise ValidationError(
-                {"discount_code": "You have used this discount code as many times as allowed."}
+            raise _refused(
+                "You have used this discount code as many times as allowed.", "customer_limit"
             )
     try:
         with transaction.atomic():
@@ -84,7 +115,7 @@ def discount_redeem(
                 redeemed_at=now, redeemed_by=actor,
             )
     except IntegrityError as exc:  # a concurrent confirm of the same order won
-        raise ValidationError({"discount_code": "This order already has a discount code."}) from exc
+        raise _refused("This order already has a discount code.", "one_per_order") from exc
 
 
 @transaction.atomic
