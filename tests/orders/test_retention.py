@@ -159,3 +159,47 @@ def test_an_open_ticket_about_the_migration_holds_its_archive(completed, admin_c
     Ticket.objects.filter(pk=ticket.pk).update(status="solved")
     assert services.migrations_archive_due(now=DONE + dt.timedelta(days=7)) == 1
     assert Migration.objects.get(pk=m.pk).status == S.ARCHIVED
+
+
+def _queries(job, now) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        job(now=now, batch=100)
+    return len(ctx.captured_queries)
+
+
+def test_archive_and_reminder_batches_cost_the_same_queries_for_1_and_5(completed):
+    """ORD-15/ORD-14: a batch of the archive job and of the access reminders runs the
+    same queries for 1 due migration as for 5 (no query per row)."""
+    from django.core import mail
+
+    def run(n: int, done) -> tuple[int, int]:
+        for _ in range(n):
+            completed(plan_code="standard", completed_at=done)
+        reminders = _queries(services.access_reminders_send, done + dt.timedelta(days=5))
+        archive = _queries(services.migrations_archive_due, done + dt.timedelta(days=6))
+        return reminders, archive
+
+    assert run(1, DONE) == run(5, DONE + dt.timedelta(days=30))
+    assert Migration.objects.filter(status=S.ARCHIVED).count() == 6
+    assert len(mail.outbox) == 0  # no reminder leaves before its batch commits
+
+
+def test_pause_resume_batches_cost_the_same_queries_for_1_and_4(completed, manager):
+    """ORD-9: a batch of automatic resumptions runs the same queries for 1 and 4."""
+    from orders.choices import MigrationStatus
+
+    def run(n: int) -> int:
+        ids = []
+        for _ in range(n):
+            m = completed(plan_code="signature", completed_at=DONE)
+            Migration.objects.filter(pk=m.pk).update(status=MigrationStatus.PAUSED,
+                                                     paused_at=DONE)
+            ids.append(m.pk)
+        count = _queries(services.pauses_auto_resume, DONE + dt.timedelta(days=6))
+        assert Migration.objects.filter(pk__in=ids, status=MigrationStatus.RUNNING).count() == n
+        return count
+
+    assert run(1) == run(4)
