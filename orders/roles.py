@@ -12,6 +12,7 @@ ROLE_PERMISSIONS = {
         *crud("orders.migration", "view", "change"),
         *crud("orders.quoteline", "view"),
         *crud("orders.servicepackage", "view", "change"),
+        *crud("orders.packagechecklistitem", "view", "change"),  # ORD-12: tick the list
         *crud("orders.migrationevent", "view"),
         *crud("orders.accessdetail", "view"),
         *crud("orders.assistedmigration", "view", "change"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 
 from slaportal.admin_base import NeverDeleteAdmin
@@ -17,12 +18,29 @@ from ..models import (
 )
 
 
+class ChecklistForm(forms.ModelForm):
+    """ORD-12: a box to tick an inclusion done; who and when are recorded by the service."""
+
+    done = forms.BooleanField(required=False, label="done")
+
+    class Meta:
+        model = PackageChecklistItem
+        fields = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.done_at:
+            self.fields["done"].initial = True
+            self.fields["done"].disabled = True  # done stays done (who and when kept)
+
+
 class ChecklistInline(admin.TabularInline):
     model = PackageChecklistItem
+    form = ChecklistForm
     extra = 0
     can_delete = False
-    fields = ("item", "done_at", "done_by")
-    readonly_fields = ("item", "done_by")
+    fields = ("item", "done", "done_at", "done_by")
+    readonly_fields = ("item", "done_at", "done_by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -45,6 +63,22 @@ class ServicePackageAdmin(NeverDeleteAdmin):
     def has_add_permission(self, request):
         return False
 
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not PackageChecklistItem:
+            return super().save_formset(request, form, formset, change)
+        # ORD-12/ACC-2: a tick goes through the service, which records who and when.
+        ticked = []
+        for item_form in formset.forms:
+            row = item_form.instance
+            if item_form.cleaned_data.get("done") and row.pk and row.done_at is None:
+                services.package_item_done(package=form.instance, item=row.item,
+                                           actor=request.user)
+                ticked.append((row, ["done"]))
+        # What the admin's change message reads (no row is added or deleted here).
+        formset.new_objects, formset.deleted_objects = [], []
+        formset.changed_objects = ticked
+        return None
 
     def save_model(self, request, obj, form, change):
         if "due_at" in form.changed_data and obj.due_at:

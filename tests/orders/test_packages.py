@@ -147,3 +147,37 @@ def test_assisted_clock_waits_for_the_payment_when_access_came_first(order, mana
     services.migration_mark_paid(migration=m, actor=manager, now=paid)
     # 3 business days on cms-tech: Thu 26, Fri 27 and the worked Saturday 28 (CAL-2).
     assert Migration.objects.get(pk=m.pk).assisted.due_at == kyiv(2021, 8, 28, 12)
+
+
+def test_account_manager_ticks_the_checklist_in_the_admin(paid_package, manager, client):
+    """ORD-12/ACC-2: on the package's admin page an account manager ticks an inclusion
+    done; who and when are recorded by the service, and a done item stays done."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    package = ServicePackage.objects.get(migration=paid_package())
+    client.force_login(manager)
+    url = reverse("admin:orders_servicepackage_change", args=[package.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    formset = page.context["inline_admin_formsets"][0].formset
+    rows = list(package.checklist.order_by("pk"))
+    local_due = timezone.localtime(package.due_at)
+    data = {
+        "extra_hours_approved": str(package.extra_hours_approved),
+        "due_at_0": local_due.strftime("%Y-%m-%d"), "due_at_1": local_due.strftime("%H:%M:%S"),
+        f"{formset.prefix}-TOTAL_FORMS": len(rows), f"{formset.prefix}-INITIAL_FORMS": len(rows),
+        f"{formset.prefix}-MIN_NUM_FORMS": 0, f"{formset.prefix}-MAX_NUM_FORMS": 1000,
+    }
+    for i, row in enumerate(rows):
+        data[f"{formset.prefix}-{i}-id"] = row.pk
+        data[f"{formset.prefix}-{i}-package"] = package.pk
+    data[f"{formset.prefix}-0-done"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    first = package.checklist.get(pk=rows[0].pk)
+    assert first.done_by == manager and first.done_at is not None
+    assert package.checklist.filter(done_at__isnull=False).count() == 1
+    again = client.post(url, {**data, f"{formset.prefix}-0-done": ""})
+    assert again.status_code == 302
+    assert package.checklist.get(pk=rows[0].pk).done_at == first.done_at  # done stays done
