@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -12,7 +17,7 @@ from slaportal.admin_base import NeverDeleteAdmin
 from slaportal.calendars.selectors import business_calendars
 
 from .. import services
-from ..choices import MigrationStatus
+from ..choices import AccessSide, MigrationStatus
 from ..errors import OrderError
 from ..models import (
     AccessDetail,
@@ -112,6 +117,22 @@ def _run(modeladmin, request, queryset, label: str, call) -> None:
         modeladmin.message_user(request, text, messages.ERROR)
 
 
+class AccessFailingForm(forms.Form):
+    """ORD-12/ORD-14: which access stopped working, and what the customer should fix."""
+
+    side = forms.ChoiceField(choices=AccessSide.choices, label="Access that fails")
+    reason = forms.CharField(
+        max_length=300, label="What fails (shown to the customer)",
+        widget=forms.TextInput(attrs={"size": 80}),
+        error_messages={"required": "Say what fails, so the customer can fix it."})
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].replace("\x00", "").strip()
+        if not reason:
+            raise forms.ValidationError("Say what fails, so the customer can fix it.")
+        return reason
+
+
 @admin.register(Migration)
 class MigrationAdmin(NeverDeleteAdmin):
     # No date_hierarchy: its year/month links aggregate every row of the list.
@@ -125,7 +146,7 @@ class MigrationAdmin(NeverDeleteAdmin):
     raw_id_fields = ("customer", "from_demo", "parent")
     inlines = [QuoteLineInline, AccessInline, EventInline]
     readonly_fields = (
-        "archive_hold",
+        "archive_hold", "access_tools",
         "migration_id", "customer", "line", "kind", "status", "support_plan",
         "source_platform", "target_platform", "record_count", "insurance", "from_demo",
         "parent", "paid_at", "access_verified_at", "started_at", "completed_at",
@@ -141,6 +162,7 @@ class MigrationAdmin(NeverDeleteAdmin):
                            "support_plan", "next_step", "due_and_time_left", "entitlements")}),
         ("Problem (ORD-15: an open problem keeps it from archiving)",
          {"fields": ("problem_open", "problem_reason", "archive_hold")}),
+        ("Access", {"fields": ("access_tools",)}),
         ("Order", {"fields": ("source_platform", "target_platform", "record_count",
                               "insurance", "from_demo", "parent", "remigration_reason",
                               "target_removal_confirmed_at", "delta_arrangement")}),
@@ -194,6 +216,48 @@ class MigrationAdmin(NeverDeleteAdmin):
         return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else "—"
 
     @admin.display(description="What the customer must do next")
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/access-failing/", view(self.access_failing_view),
+                 name="orders_migration_access_failing"),
+            *super().get_urls(),
+        ]
+
+    def access_failing_view(self, request, pk):
+        """ORD-12: a manager records that access details fail (through access_fail)."""
+        migration = get_object_or_404(Migration, pk=pk)
+        if not self.has_change_permission(request, migration):
+            raise PermissionDenied
+        form = AccessFailingForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            detail = AccessDetail.objects.filter(
+                migration=migration, side=form.cleaned_data["side"],
+                removed_at__isnull=True).first()
+            if detail is None:
+                form.add_error("side", "The customer has not given these access details yet.")
+            else:
+                try:
+                    services.access_fail(detail=detail, actor=request.user,
+                                         reason=form.cleaned_data["reason"])
+                except OrderError as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    self.message_user(request, "Failing access recorded; the customer is "
+                                      "told and the package due date moves while it fails.")
+                    return redirect("admin:orders_migration_change", migration.pk)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "original": migration, "form": form,
+                   "title": f"Access details fail: {migration.migration_id}"}
+        return TemplateResponse(request, "admin/orders/migration/access_failing.html", context)
+
+    @admin.display(description="access (ORD-12/14)")
+    def access_tools(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html('<a class="button" href="{}">Record failing access…</a>',
+                           reverse("admin:orders_migration_access_failing", args=[obj.pk]))
+
     @admin.display(description="archive held by (ORD-15)")
     def archive_hold(self, obj):
         from orders.services.retention import archive_holds

@@ -181,3 +181,34 @@ def test_account_manager_ticks_the_checklist_in_the_admin(paid_package, manager,
     again = client.post(url, {**data, f"{formset.prefix}-0-done": ""})
     assert again.status_code == 302
     assert package.checklist.get(pk=rows[0].pk).done_at == first.done_at  # done stays done
+
+
+def test_manager_records_failing_access_in_the_admin_and_the_customer_is_told(
+    paid_package, manager, client, django_capture_on_commit_callbacks
+):
+    """ORD-12/ORD-14: from the migration's admin page an account manager records that
+    the source access fails; the customer sees it on their migration page and gets an
+    e-mail; bad input is refused inline and records nothing."""
+    from django.core import mail
+    from django.urls import reverse
+
+    from orders.models import AccessFailure
+
+    m = paid_package()
+    client.force_login(manager)
+    change = client.get(reverse("admin:orders_migration_change", args=[m.pk]))
+    url = reverse("admin:orders_migration_access_failing", args=[m.pk])
+    assert url in change.content.decode()
+    blank = client.post(url, {"side": AccessSide.SOURCE, "reason": "   "})
+    assert blank.status_code == 200 and "Say what fails" in blank.content.decode()
+    assert not AccessFailure.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, {"side": AccessSide.SOURCE,
+                                 "reason": "The admin password was changed"})
+    assert done.status_code == 302
+    failure = AccessFailure.objects.get()
+    assert failure.reason == "The admin password was changed" and failure.ended_at is None
+    assert mail.outbox[-1].to == [m.customer.user.email]
+    client.force_login(m.customer.user)
+    page = client.get(reverse("orders:detail", args=[m.migration_id])).content.decode()
+    assert "failing" in page and "The admin password was changed" in page
