@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import widgets as admin_widgets
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -133,6 +134,16 @@ class AccessFailingForm(forms.Form):
         return reason
 
 
+class DeltaArrangementForm(forms.Form):
+    """ORD-8: the start agreed with the customer outside the delta window."""
+
+    agreed_start = forms.SplitDateTimeField(
+        label="Agreed start (Kyiv time)", widget=admin_widgets.AdminSplitDateTime)
+    note = forms.CharField(max_length=300, label="What was agreed, with whom",
+                           widget=forms.TextInput(attrs={"size": 80}),
+                           error_messages={"required": "Record what was arranged."})
+
+
 @admin.register(Migration)
 class MigrationAdmin(NeverDeleteAdmin):
     # No date_hierarchy: its year/month links aggregate every row of the list.
@@ -221,6 +232,8 @@ class MigrationAdmin(NeverDeleteAdmin):
         return [
             path("<int:pk>/access-failing/", view(self.access_failing_view),
                  name="orders_migration_access_failing"),
+            path("<int:pk>/arrange-delta/", view(self.arrange_delta_view),
+                 name="orders_migration_arrange_delta"),
             *super().get_urls(),
         ]
 
@@ -251,12 +264,42 @@ class MigrationAdmin(NeverDeleteAdmin):
                    "title": f"Access details fail: {migration.migration_id}"}
         return TemplateResponse(request, "admin/orders/migration/access_failing.html", context)
 
+    def arrange_delta_view(self, request, pk):
+        """ORD-8: a manager records the delta start agreed outside the window."""
+        migration = get_object_or_404(Migration, pk=pk)
+        if not self.has_change_permission(request, migration):
+            raise PermissionDenied
+        form = DeltaArrangementForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.delta_arrange(migration=migration, actor=request.user,
+                                       note=form.cleaned_data["note"],
+                                       agreed_start=form.cleaned_data["agreed_start"])
+            except OrderError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, "Delta start arranged.")
+                return redirect("admin:orders_migration_change", migration.pk)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "original": migration, "form": form, "media": form.media,
+                   "title": f"Arrange the delta start: {migration.migration_id}"}
+        return TemplateResponse(request, "admin/orders/migration/arrange_delta.html", context)
+
     @admin.display(description="access (ORD-12/14)")
     def access_tools(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        return format_html('<a class="button" href="{}">Record failing access…</a>',
-                           reverse("admin:orders_migration_access_failing", args=[obj.pk]))
+        links = [format_html('<a class="button" href="{}">Record failing access…</a>',
+                             reverse("admin:orders_migration_access_failing", args=[obj.pk]))]
+        if obj.kind == "delta":
+            agreed = ""
+            if obj.delta_start_agreed_at:
+                local = timezone.localtime(obj.delta_start_agreed_at)
+                agreed = f" (agreed: {local:%Y-%m-%d %H:%M} Kyiv)"
+            links.append(format_html(
+                '<a class="button" href="{}">Arrange the delta start…</a>{}',
+                reverse("admin:orders_migration_arrange_delta", args=[obj.pk]), agreed))
+        return format_html_join(" ", "{}", ((link,) for link in links))
 
     @admin.display(description="archive held by (ORD-15)")
     def archive_hold(self, obj):

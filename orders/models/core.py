@@ -108,6 +108,14 @@ class Migration(models.Model):
         max_length=300, blank=True,
         help_text="ORD-8: a manager's arrangement to start outside the delta window.",
     )
+    delta_start_agreed_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="ORD-8: the start agreed outside the window (the only one allowed).",
+    )
+    delta_arranged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
     # ORD-9 interval migration.
     pauses_used = models.PositiveSmallIntegerField(default=0)
     paused_at = models.DateTimeField(null=True, blank=True)

@@ -140,28 +140,56 @@ def delta_create(
     return child
 
 
+# ORD-8: an arranged start outside the window may begin from the agreed moment until
+# this much later (the engineer starting it need not hit the minute).
+ARRANGED_START_SLACK = dt.timedelta(hours=2)
+
+
 def delta_check_start(*, migration: Migration, now: dt.datetime) -> None:
-    """ORD-8: a delta starts inside data-delta-window unless a manager arranged otherwise."""
-    if migration.kind != MigrationKind.DELTA or migration.delta_arrangement:
+    """ORD-8: a delta starts inside data-delta-window, or at the start a manager agreed
+    with the customer (from that moment, within ARRANGED_START_SLACK) — no other."""
+    if migration.kind != MigrationKind.DELTA:
         return
-    if not business_calendar(DELTA_CALENDAR).is_open(now):
+    if business_calendar(DELTA_CALENDAR).is_open(now):
+        return
+    agreed = migration.delta_start_agreed_at
+    if agreed is not None and agreed <= now <= agreed + ARRANGED_START_SLACK:
+        return
+    if agreed is not None:
+        local = timezone.localtime(agreed)
         raise OrderError(
-            "A delta migration starts Mon–Fri 09:00–21:00 Kyiv time; another start time "
-            "needs a manager's arrangement (ORD-8)."
+            f"The start arranged outside the delta window is {local:%Y-%m-%d %H:%M} Kyiv "
+            "(up to 2 hours later); other times are Mon–Fri 09:00–21:00 Kyiv (ORD-8)."
         )
+    raise OrderError(
+        "A delta migration starts Mon–Fri 09:00–21:00 Kyiv time; another start time "
+        "needs a manager's arrangement (ORD-8)."
+    )
 
 
 @transaction.atomic
-def delta_arrange(*, migration: Migration, actor, note: str, now=None) -> Migration:
+def delta_arrange(*, migration: Migration, actor, note: str, agreed_start: dt.datetime,
+                  now=None) -> Migration:
+    """ORD-8: a manager records the start agreed with the customer outside the window:
+    who, when it was agreed, the agreed start and a note; only that start is allowed."""
+    now = now or timezone.now()
     if migration.kind != MigrationKind.DELTA:
         raise OrderError("Only a delta migration needs a start arrangement (ORD-8).")
-    if not note.strip():
+    if not (note or "").strip():
         raise OrderError("Record what was arranged with the customer (ORD-8).")
-    lock(migration)
-    Migration.objects.filter(pk=migration.pk).update(delta_arrangement=note[:300])
-    migration.delta_arrangement = note[:300]
+    if agreed_start is None or agreed_start < now - ARRANGED_START_SLACK:
+        raise OrderError("The agreed start must be a moment still to come (ORD-8).")
+    locked = lock(migration)
+    if locked.status not in (S.PAID, S.ACCESS_VERIFIED):
+        raise OrderError("A start can be arranged for a delta migration not started yet.")
+    note = note.replace("\x00", "").strip()[:300]
+    Migration.objects.filter(pk=migration.pk).update(
+        delta_arrangement=note, delta_start_agreed_at=agreed_start,
+        delta_arranged_by=actor if getattr(actor, "pk", None) else None)
+    migration.delta_arrangement, migration.delta_start_agreed_at = note, agreed_start
     migration_note(migration=migration, actor=actor, now=now,
-                   note=f"Start arranged outside the delta window: {note}")
+                   note=f"Start arranged outside the delta window for "
+                   f"{timezone.localtime(agreed_start):%Y-%m-%d %H:%M} Kyiv: {note}")
     return migration
 
 

@@ -97,9 +97,31 @@ def test_delta_starts_inside_the_window_or_by_arrangement(completed, manager):
     with pytest.raises(OrderError, match="09:00–21:00"):
         services.migration_start(migration=delta, actor=manager, now=kyiv(2026, 3, 3, 21, 0))
     assert Migration.objects.get(pk=delta.pk).status == S.ACCESS_VERIFIED
-    services.delta_arrange(migration=delta, actor=manager, note="Customer asked for 22:00")
-    services.migration_start(migration=delta, actor=manager, now=kyiv(2026, 3, 3, 22, 0))
-    assert Migration.objects.get(pk=delta.pk).status == S.RUNNING
+    services.delta_arrange(migration=delta, actor=manager, note="Customer asked for 22:00",
+                           agreed_start=kyiv(2026, 3, 3, 22, 0), now=kyiv(2026, 3, 3, 20))
+    # Only the agreed start (up to 2 hours later) is allowed outside the window.
+    with pytest.raises(OrderError, match="2026-03-03 22:00 Kyiv"):
+        services.migration_start(migration=delta, actor=manager, now=kyiv(2026, 3, 3, 21, 30))
+    with pytest.raises(OrderError, match="2026-03-03 22:00 Kyiv"):
+        services.migration_start(migration=delta, actor=manager, now=kyiv(2026, 3, 4, 3, 0))
+    services.migration_start(migration=delta, actor=manager, now=kyiv(2026, 3, 3, 22, 10))
+    delta.refresh_from_db()
+    assert delta.status == S.RUNNING and delta.delta_arranged_by == manager
+    assert delta.events.filter(note__contains="arranged outside the delta window for "
+                               "2026-03-03 22:00 Kyiv").exists()
+
+
+def test_a_delta_arrangement_needs_a_note_and_a_start_to_come(completed, manager):
+    """ORD-8: the arrangement records what was agreed and a start still to come."""
+    parent = completed(plan_code="signature", completed_at=DONE)
+    delta = services.delta_create(parent=parent, actor=manager, now=kyiv(2026, 3, 3, 10))
+    with pytest.raises(OrderError, match="Record what was arranged"):
+        services.delta_arrange(migration=delta, actor=manager, note="  ",
+                               agreed_start=kyiv(2026, 3, 3, 22), now=kyiv(2026, 3, 3, 10))
+    with pytest.raises(OrderError, match="still to come"):
+        services.delta_arrange(migration=delta, actor=manager, note="Late evening",
+                               agreed_start=kyiv(2026, 3, 2, 22), now=kyiv(2026, 3, 3, 10))
+    assert Migration.objects.get(pk=delta.pk).delta_start_agreed_at is None
 
 
 def test_delta_starts_in_window_without_arrangement(completed, manager):
@@ -237,3 +259,27 @@ def test_free_remigration_on_day_ten_after_signature_archiving(completed, manage
     assert services.migrations_archive_due(now=kyiv(2026, 3, 12, 12)) == 1
     child = _remigrate(Migration.objects.get(pk=parent.pk), manager, kyiv(2026, 3, 12, 23, 59))
     assert child.free_entitlement
+
+
+def test_manager_arranges_a_delta_start_in_the_admin(completed, manager, client):
+    """ORD-8: from the delta migration's admin page a manager records the agreed start
+    and a note; a blank note is refused inline and records nothing."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    parent = completed(plan_code="signature", completed_at=timezone.now() - dt.timedelta(days=1))
+    delta = services.delta_create(parent=parent, actor=manager)
+    client.force_login(manager)
+    url = reverse("admin:orders_migration_arrange_delta", args=[delta.pk])
+    assert url in client.get(reverse("admin:orders_migration_change",
+                                     args=[delta.pk])).content.decode()
+    start = timezone.localtime(timezone.now() + dt.timedelta(days=2)).replace(
+        hour=23, minute=0, second=0, microsecond=0)
+    data = {"agreed_start_0": start.strftime("%Y-%m-%d"), "agreed_start_1": "23:00:00"}
+    blank = client.post(url, {**data, "note": ""})
+    assert "Record what was arranged." in blank.content.decode()
+    assert Migration.objects.get(pk=delta.pk).delta_start_agreed_at is None
+    done = client.post(url, {**data, "note": "Customer's maintenance window, by phone"})
+    assert done.status_code == 302
+    delta.refresh_from_db()
+    assert delta.delta_start_agreed_at == start and delta.delta_arranged_by == manager
