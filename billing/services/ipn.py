@@ -20,7 +20,8 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -106,6 +107,22 @@ def custom_fields(fields: dict[str, str]) -> dict[str, str]:
     return parsed
 
 
+AMOUNT = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """A money amount as PayPro Global sends it ("9.99"): digits, at most two decimals
+    and ten integer digits. Anything else (Infinity, NaN, 1e400, 40 digits) is None."""
+    text = (text or "").strip()
+    return Decimal(text) if AMOUNT.match(text) else None
+
+
+def _storable(text: str) -> str:
+    """PostgreSQL stores no NUL character: keep it visible instead of failing to store
+    the notification (whose signature then fails: a real one never has one)."""
+    return text.replace("\x00", "\\x00")
+
+
 def _type_name(fields: dict[str, str]) -> str:
     return fields.get("IPN_TYPE_NAME") or TYPE_NAMES.get(fields.get("IPN_TYPE_ID", ""), "")
 
@@ -118,6 +135,8 @@ def notification_store(
 
     Runs in its own transaction so the row stays whatever processing does later.
     """
+    raw_body = _storable(raw_body)
+    fields = {_storable(str(k)): _storable(str(v)) for k, v in fields.items()}
     with transaction.atomic():
         order_id = fields.get("ORDER_ID", "")[:40]
         item_id = (fields.get("ORDER_ITEM_ID") or fields.get("PRODUCT_ID") or "")[:40]
@@ -191,9 +210,8 @@ def notification_process(
         _finish(n, NotificationVerdict.REJECTED,
                 "Test-mode notification refused (PAYPRO_ALLOW_TEST_MODE is off).")
         return n
-    try:
-        amount = Decimal(n.amount or "0")
-    except InvalidOperation:
+    amount = parse_amount(n.amount or "0")
+    if amount is None:
         _finish(n, NotificationVerdict.FAILED, f"Unreadable ORDER_TOTAL_AMOUNT {n.amount!r}.")
         return n
     if n.ipn_type not in (CHARGED, REFUNDED, PARTIALLY_REFUNDED, CHARGED_BACK, DECLINED):
@@ -275,10 +293,10 @@ def _apply(n: ProviderNotification, fields: dict[str, str], amount: Decimal, now
 
 def _refunded_so_far(fields: dict[str, str], n: ProviderNotification) -> Decimal:
     refunded = fields.get("ORDER_REFUNDED") or fields.get("ORDER_ITEM_REFUNDED") or n.amount
-    try:
-        return cents(Decimal(refunded))
-    except InvalidOperation as exc:
-        raise _Failure(f"Unreadable refunded amount {refunded!r}.") from exc
+    amount = parse_amount(refunded)
+    if amount is None:
+        raise _Failure(f"Unreadable refunded amount {refunded!r}.")
+    return cents(amount)
 
 
 def _provider_refund(n, fields, payment: Payment, currency: str, now) -> None:
