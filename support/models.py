@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from slaportal.accounts.choices import ProductLine
 
 from .choices import (
+    FINAL_TICKET_STATUSES,
     OPEN_TICKET_STATUSES,
     BookingStatus,
     Channel,
@@ -326,7 +327,7 @@ class Ticket(models.Model):
 
     @property
     def is_final(self) -> bool:
-        return self.status in (TicketStatus.SOLVED, TicketStatus.CLOSED)
+        return self.status in FINAL_TICKET_STATUSES
 
 
 class TicketMessage(models.Model):

@@ -232,12 +232,7 @@ def payments_lapse_due(*, now: dt.datetime | None = None, batch: int = 500,
         with transaction.atomic():
             rows = list(due.select_for_update(skip_locked=skip, of=("self",))
                         .order_by("created_at", "pk")[:size])
-            for payment in rows:
-                check_payment_move(payment.status, PaymentStatus.LAPSED)
-                payment.status, payment.closed_at = PaymentStatus.LAPSED, now
-            if rows:
-                bulk_update_with_history(rows, Payment, ["status", "closed_at"],
-                                         default_date=now)
+            payments_set_status_bulk(payments=rows, status=PaymentStatus.LAPSED, now=now)
             return Step(len(rows), len(rows))
 
     return drain(step, batch=batch, budget_seconds=budget_seconds)
@@ -296,6 +291,16 @@ def payment_set_status(*, payment: Payment, status: str, now: dt.datetime) -> Pa
     return payment
 
 
+def payments_set_status_bulk(*, payments: list[Payment], status: str, now: dt.datetime) -> None:
+    """The batch form of ``payment_set_status`` for the beat jobs: the caller has locked
+    the rows; one UPDATE and one insert of history rows."""
+    for payment in payments:
+        check_payment_move(payment.status, status)
+        payment.status, payment.closed_at = status, now
+    if payments:
+        bulk_update_with_history(payments, Payment, ["status", "closed_at"], default_date=now)
+
+
 @transaction.atomic
 def payment_expire(*, payment: Payment, actor=None, now: dt.datetime | None = None) -> bool:
     """BIL-4: cancel a payment whose 30 days passed with no full migration started.
@@ -352,12 +357,7 @@ def payments_expire_due(*, now: dt.datetime | None = None, batch: int = 500,
             moved = orders_api.payments_cancelled(
                 migration_ids=[p.migration_id for p in due], now=now)
             expired = [p for p in due if p.migration_id in moved]
-            for payment in expired:
-                check_payment_move(payment.status, PaymentStatus.EXPIRED)
-                payment.status, payment.closed_at = PaymentStatus.EXPIRED, now
-            if expired:
-                bulk_update_with_history(expired, Payment, ["status", "closed_at"],
-                                         default_date=now)
+            payments_set_status_bulk(payments=expired, status=PaymentStatus.EXPIRED, now=now)
             for payment in expired:
                 emails.payment_cancelled(payment)
             return Step(len(due), len(expired))

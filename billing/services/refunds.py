@@ -32,15 +32,22 @@ ASSESSMENT_FIELDS = (
 )
 
 
-def _store_evaluation(request: RefundRequest, now: dt.datetime) -> Eligibility:
+EVALUATION_FIELDS = ["eligibility_summary", "eligible_amount_usd", "evaluated_at"]
+
+
+def _evaluate_into(request: RefundRequest, now: dt.datetime) -> Eligibility:
+    """Evaluate and set the stored columns on ``request`` (the caller writes them)."""
     result = evaluate(request, now=now)
-    RefundRequest.objects.filter(pk=request.pk).update(
-        eligibility_summary=result.summary[:200], eligible_amount_usd=result.amount_usd,
-        evaluated_at=now,
-    )
     request.eligibility_summary = result.summary[:200]
     request.eligible_amount_usd = result.amount_usd
     request.evaluated_at = now
+    return result
+
+
+def _store_evaluation(request: RefundRequest, now: dt.datetime) -> Eligibility:
+    result = _evaluate_into(request, now)
+    RefundRequest.objects.filter(pk=request.pk).update(
+        **{name: getattr(request, name) for name in EVALUATION_FIELDS})
     return result
 
 
@@ -307,12 +314,8 @@ def refund_requests_reevaluate(
         rows = list(batch_of[:size])
         with pinned_calendars():
             for request in rows:
-                result = evaluate(request, now=now)
-                request.eligibility_summary = result.summary[:200]
-                request.eligible_amount_usd = result.amount_usd
-                request.evaluated_at = now
-        bulk_update_values(RefundRequest, rows,
-                           ["eligibility_summary", "eligible_amount_usd", "evaluated_at"])
+                _evaluate_into(request, now)
+        bulk_update_values(RefundRequest, rows, EVALUATION_FIELDS)
         return Step(len(rows), len(rows))
 
     return drain(step, batch=batch)

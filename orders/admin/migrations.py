@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets as admin_widgets
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -237,53 +237,61 @@ class MigrationAdmin(NeverDeleteAdmin):
             *super().get_urls(),
         ]
 
-    def access_failing_view(self, request, pk):
-        """ORD-12: a manager records that access details fail (through access_fail)."""
+    def _form_page(self, request, pk, *, form_class, title: str, intro: str, submit: str,
+                   act):
+        """A manager's form about one migration: ``act(migration, data)`` calls the
+        service and returns the message; a refusal is shown on the form, nothing saved."""
         migration = get_object_or_404(Migration, pk=pk)
         if not self.has_change_permission(request, migration):
             raise PermissionDenied
-        form = AccessFailingForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            detail = AccessDetail.objects.filter(
-                migration=migration, side=form.cleaned_data["side"],
-                removed_at__isnull=True).first()
-            if detail is None:
-                form.add_error("side", "The customer has not given these access details yet.")
-            else:
-                try:
-                    services.access_fail(detail=detail, actor=request.user,
-                                         reason=form.cleaned_data["reason"])
-                except OrderError as exc:
-                    form.add_error(None, exc.message)
-                else:
-                    self.message_user(request, "Failing access recorded; the customer is "
-                                      "told and the package due date moves while it fails.")
-                    return redirect("admin:orders_migration_change", migration.pk)
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
-                   "original": migration, "form": form,
-                   "title": f"Access details fail: {migration.migration_id}"}
-        return TemplateResponse(request, "admin/orders/migration/access_failing.html", context)
-
-    def arrange_delta_view(self, request, pk):
-        """ORD-8: a manager records the delta start agreed outside the window."""
-        migration = get_object_or_404(Migration, pk=pk)
-        if not self.has_change_permission(request, migration):
-            raise PermissionDenied
-        form = DeltaArrangementForm(request.POST or None)
+        form = form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.delta_arrange(migration=migration, actor=request.user,
-                                       note=form.cleaned_data["note"],
-                                       agreed_start=form.cleaned_data["agreed_start"])
+                message = act(migration, form.cleaned_data)
             except OrderError as exc:
                 form.add_error(None, exc.message)
+            except ValidationError as exc:
+                form.add_error(None, exc)
             else:
-                self.message_user(request, "Delta start arranged.")
+                self.message_user(request, message)
                 return redirect("admin:orders_migration_change", migration.pk)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
                    "original": migration, "form": form, "media": form.media,
-                   "title": f"Arrange the delta start: {migration.migration_id}"}
-        return TemplateResponse(request, "admin/orders/migration/arrange_delta.html", context)
+                   "title": f"{title}: {migration.migration_id}", "intro": intro,
+                   "submit": submit}
+        return TemplateResponse(request, "admin/orders/migration/form_page.html", context)
+
+    def access_failing_view(self, request, pk):
+        """ORD-12: a manager records that access details fail (through access_fail)."""
+        def act(migration, data):
+            detail = AccessDetail.objects.filter(migration=migration, side=data["side"],
+                                                 removed_at__isnull=True).first()
+            if detail is None:
+                raise ValidationError(
+                    {"side": "The customer has not given these access details yet."})
+            services.access_fail(detail=detail, actor=request.user, reason=data["reason"])
+            return ("Failing access recorded; the customer is told and the package due "
+                    "date moves while it fails.")
+
+        return self._form_page(
+            request, pk, form_class=AccessFailingForm, title="Access details fail",
+            submit="Record failing access", act=act,
+            intro="The customer is told on their migration page and by e-mail; while access "
+            "fails, the package due date moves by the business time lost (ORD-12). "
+            "Verifying the access again resumes the clock.")
+
+    def arrange_delta_view(self, request, pk):
+        """ORD-8: a manager records the delta start agreed outside the window."""
+        def act(migration, data):
+            services.delta_arrange(migration=migration, actor=request.user,
+                                   note=data["note"], agreed_start=data["agreed_start"])
+            return "Delta start arranged."
+
+        return self._form_page(
+            request, pk, form_class=DeltaArrangementForm, title="Arrange the delta start",
+            submit="Record the arrangement", act=act,
+            intro="Outside Mon–Fri 09:00–21:00 Kyiv a delta starts only at the start agreed "
+            "here (up to two hours later), recorded with your name (ORD-8).")
 
     @admin.display(description="access (ORD-12/14)")
     def access_tools(self, obj):
