@@ -14,3 +14,19 @@ class BillingConfig(AppConfig):
             from .services.refunds import refund_requests_reevaluate
 
             return refund_requests_reevaluate(calendar_slugs=frozenset(calendar_slugs))
+
+        from orders.signals import records_counted
+
+        records_counted.connect(_surcharge_from_count, dispatch_uid="billing.surcharge")
+
+
+def _surcharge_from_count(sender, *, migration, records: int, now, **kwargs) -> None:
+    """BIL-5: the engine's count at the start of a paid full migration, above the records
+    ordered, raises the surcharge (the service an account manager uses in the admin)."""
+    from .choices import SurchargeSource
+    from .services.surcharges import surcharge_applies, surcharge_raise
+
+    if surcharge_applies(migration, records):
+        surcharge_raise(migration=migration, records_at_start=records, actor=None,
+                        source=SurchargeSource.ENGINE, now=now,
+                        note="Counted by the migration engine at the start.")

@@ -17,6 +17,7 @@ class PaymentPurpose(models.TextChoices):
     ORDER = "order", "Order (billed in advance, BIL-1)"
     SURCHARGE = "surcharge", "Surcharge for new records (BIL-5)"
     WEEKEND_SUPPORT = "weekend_support", "Weekend support booking (SUP-11)"
+    CUSTOM_WORK = "custom_work", "Custom work (ORD-10, billed in advance)"
 
 
 class PaymentStatus(models.TextChoices):
@@ -59,3 +60,14 @@ class RefundRequestStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
     DENIED = "denied", "Denied"
     PAID_OUT = "paid_out", "Paid out"
+
+
+class SurchargeSource(models.TextChoices):
+    ENGINE = "engine", "Counted by the migration engine at the start"
+    ADMIN = "admin", "Raised by an account manager"
+
+
+class SurchargeStatus(models.TextChoices):
+    DUE = "due", "Awaiting payment"
+    PAID = "paid", "Paid"
+    REFUNDED = "refunded", "Refunded"

@@ -4,7 +4,10 @@ Every rule is listed with its SPEC ID and pass/fail, so finance sees which rule
 allowed or barred a refund. **Decisions:** support packages and custom work (BIL-11)
 are never refunded — their quote lines are taken out of the refundable amount, and a
 request whose order holds nothing else is barred; the 5% fee of BIL-12 is 5% of the
-original charge, kept on every refund (total refunds ≤ paid − 5%).
+original charge, kept on every refund (total refunds ≤ paid − 5%). A full refund
+(BIL-10) also returns a surcharge the customer paid (BIL-5) — in full, as the fee is on
+the original charge; a partial refund (BIL-9) is a share of the migration price and
+leaves surcharges alone.
 """
 
 from __future__ import annotations
@@ -51,6 +54,13 @@ class Eligibility:
     fee_usd: Decimal = ZERO
     refunded_usd: Decimal = ZERO
     amount_usd: Decimal = ZERO
+    # BIL-12: a full refund's share on each paid surcharge (payment, USD left on it).
+    surcharge_shares: list[tuple[Payment, Decimal]] = field(default_factory=list)
+
+    @property
+    def order_amount_usd(self) -> Decimal:
+        """The part refunded on the order's own charge."""
+        return self.amount_usd - sum((share for _, share in self.surcharge_shares), ZERO)
 
     @property
     def eligible(self) -> bool:
@@ -75,6 +85,25 @@ def order_payments_prefetch() -> Prefetch:
                                         transaction_at__isnull=False)
         .order_by("-transaction_at").prefetch_related("refunds"),
     )
+
+
+def surcharge_payments_prefetch() -> Prefetch:
+    """For a batch of requests: each migration's completed surcharge payments (BIL-5)."""
+    return Prefetch(
+        "migration__payments", to_attr="surcharge_payments",
+        queryset=Payment.objects.filter(purpose=PaymentPurpose.SURCHARGE,
+                                        status=PaymentStatus.COMPLETED)
+        .order_by("pk").prefetch_related("refunds"),
+    )
+
+
+def surcharge_payments(migration) -> list[Payment]:
+    """BIL-5/BIL-12: the surcharges the customer paid on this order."""
+    if hasattr(migration, "surcharge_payments"):  # surcharge_payments_prefetch()
+        return migration.surcharge_payments
+    return list(Payment.objects.filter(migration=migration, purpose=PaymentPurpose.SURCHARGE,
+                                       status=PaymentStatus.COMPLETED)
+                .order_by("pk").prefetch_related("refunds"))
 
 
 def order_payment(migration) -> Payment | None:
@@ -153,6 +182,14 @@ def evaluate(request: RefundRequest, *, now: dt.datetime | None = None) -> Eligi
             # BIL-9: 30% of the migration price in all, earlier refunds included.
             cap = percent_of(migration_price, PARTIAL_CAP_PERCENT) - result.refunded_usd
             ceiling = max(min(ceiling, cap), ZERO)
+        else:  # BIL-12: a full refund returns the surcharges paid, less earlier refunds
+            for extra in surcharge_payments(migration):
+                left = cents(extra.total_usd - sum((r.amount_usd for r in extra.refunds.all()),
+                                                   ZERO))
+                result.paid_usd += extra.total_usd
+                if left > 0:
+                    result.surcharge_shares.append((extra, left))
+                    ceiling += left
         result.amount_usd = ceiling
     rules.append(RuleResult(
         "BIL-12", "Something is left to refund (paid − 5% fee − already refunded)",

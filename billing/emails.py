@@ -46,3 +46,21 @@ def provider_refund(refund) -> None:
         body += ("\nAs the refund is full, please delete all migrated data (images, database "
                  "dumps, CSV/XML files, backups) and confirm it on your billing page (BIL-13).")
     _send(m, f"Refund for migration {m.migration_id}", body)
+
+
+def _link(name: str, *args) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+
+
+def surcharge_raised(surcharge) -> None:
+    """BIL-5: the customer is told what the surcharge is for and where to pay it."""
+    m = surcharge.migration
+    _send(
+        m,
+        f"Surcharge for migration {m.migration_id}: {surcharge.amount_usd} USD",
+        f"{surcharge.explanation}\nThe surcharge is {surcharge.amount_usd} USD before "
+        f"tax. Pay it here:\n{_link('billing:pay_surcharge', surcharge.pk)}",
+    )

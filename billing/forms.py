@@ -120,8 +120,9 @@ class PayForm(forms.Form):
     """BIL-2/BIL-3/BIL-6: how the customer pays the confirmed order."""
 
     method = forms.ChoiceField(
-        choices=PaymentMethod.choices, widget=forms.RadioSelect, label="Payment method",
-        initial=PaymentMethod.CARD,
+        # NO_CHARGE is recorded by the portal for a fully discounted order, never chosen.
+        choices=[(m.value, m.label) for m in PaymentMethod if m != PaymentMethod.NO_CHARGE],
+        widget=forms.RadioSelect, label="Payment method", initial=PaymentMethod.CARD,
     )
     currency = forms.ChoiceField(choices=[("USD", "USD")], initial="USD", label="Currency")
     country = CountryField(

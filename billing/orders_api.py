@@ -60,6 +60,20 @@ def stop(*, migration, actor, reason: str, now: dt.datetime | None = None) -> No
     _services().migration_stop(migration=migration, actor=actor, reason=reason, now=now)
 
 
+def custom_work_paid(*, work_id: int, actor, now: dt.datetime) -> None:
+    """ORD-10/BIL-1: the custom work's payment completed — quoted → paid."""
+    from orders.models import CustomWorkRequest
+
+    work = CustomWorkRequest.objects.get(pk=work_id)
+    _services().custom_work_mark_paid(work=work, actor=actor, now=now)
+
+
+def custom_work_payable(work) -> None:
+    """ORD-10: refuses (OrderError) a custom work that is not quoted, or whose migration
+    stopped (ORD-17)."""
+    _services().custom_work_check_payable(work=work)
+
+
 def started(migration) -> bool:
     """BIL-4/BIL-10: has the full migration started?"""
     return bool(_services().migration_started(migration))

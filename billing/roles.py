@@ -16,9 +16,11 @@ ROLE_PERMISSIONS = {
         *crud("billing.refund", "view", "change"),
         *crud("billing.creditnote", "view"),
         *crud("billing.datadeletionconfirmation", "view"),
+        *crud("billing.surcharge", "view", "change"),  # change: sees every customer
     ],
     Role.ACCOUNT_MANAGERS: [
         *crud("billing.payment", "view"),
+        *crud("billing.surcharge", "view"),
         *crud("billing.refundrequest", "view"),
     ],
     Role.SUPPORT_ENGINEERS: [],

@@ -95,29 +95,35 @@ def checkout_custom_fields(payment: Payment) -> dict[str, object]:
     payment always, with the migration or the weekend support booking (SUP-11)."""
     if payment.migration_id:
         return {"x-migration_id": payment.migration.migration_id, "x-payment_id": payment.pk}
+    if payment.custom_work_id:
+        return {"x-payment_id": payment.pk, "x-custom_work_id": payment.custom_work_id}
     return {"x-payment_id": payment.pk, "x-booking_id": payment.weekend_booking_id}
 
 
 def customer_payments(customer) -> QuerySet[Payment]:
-    """Order and weekend support payments of one customer, newest first.
+    """Order, surcharge, custom work and weekend support payments of one customer,
+    newest first.
 
     The customer's migrations and bookings are read first (two index lookups), so the
     payments are two index scans on their own columns instead of an OR over outer joins.
     """
     from django.db.models import Q
 
-    from orders.models import Migration
+    from orders.models import CustomWorkRequest, Migration
     from support.models import WeekendBooking
 
     migration_ids = list(Migration.objects.filter(customer=customer).values_list("pk", flat=True))
     booking_ids = list(
         WeekendBooking.objects.filter(customer=customer).values_list("pk", flat=True)
     )
+    work_ids = list(CustomWorkRequest.objects.filter(customer=customer).values_list("pk",
+                                                                                    flat=True))
     return (
         Payment.objects.filter(
             Q(migration_id__in=migration_ids) | Q(weekend_booking_id__in=booking_ids)
+            | Q(custom_work_id__in=work_ids)
         )
-        .select_related("migration", "weekend_booking", "invoice")
+        .select_related("migration", "weekend_booking", "custom_work", "invoice")
         .order_by("-created_at")
     )
 

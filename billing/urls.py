@@ -18,4 +18,7 @@ urlpatterns = [
     path("refunds/data-deletion/<int:pk>/confirm/", views.data_deletion_confirm,
          name="data_deletion_confirm"),
     path("weekend-support/<int:booking_id>/pay/", views.pay_booking, name="pay_booking"),
+    path("surcharges/<int:pk>/pay/", views.pay_surcharge, name="pay_surcharge"),
+    path("custom-work/<int:pk>/pay/", views.pay_custom_work, name="pay_custom_work"),
+    path("payments/<int:pk>/cancel/", views.payment_cancel_any, name="payment_cancel"),
 ]

@@ -11,18 +11,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from orders.choices import MigrationStatus
-from orders.models import Migration
+from orders.choices import CustomWorkStatus, MigrationStatus
+from orders.models import CustomWorkRequest, Migration
 from slaportal.accounts.decorators import customer_required
 from slaportal.paging import customer_page
 from support.choices import BookingStatus
 from support.models import WeekendBooking
 
 from . import selectors, services
-from .choices import PaymentMethod, PaymentPurpose, PaymentStatus, RefundRequestStatus
+from .choices import (
+    PaymentMethod,
+    PaymentPurpose,
+    PaymentStatus,
+    RefundRequestStatus,
+    SurchargeStatus,
+)
 from .eligibility import evaluate
 from .forms import (
     BookingPayForm,
@@ -31,7 +38,14 @@ from .forms import (
     PayForm,
     RefundRequestForm,
 )
-from .models import DataDeletionConfirmation, ExchangeRate, Invoice, Payment, RefundRequest
+from .models import (
+    DataDeletionConfirmation,
+    ExchangeRate,
+    Invoice,
+    Payment,
+    RefundRequest,
+    Surcharge,
+)
 from .services import ipn
 from .services.payments import order_discount_usd, order_lines_usd, order_total_usd
 
@@ -325,7 +339,10 @@ def refund_new(request: HttpRequest) -> HttpResponse:
                              "decide on it.")
             return redirect("billing:refund_detail", pk=refund_request.pk)
     has_orders = form.fields["migration"].queryset.exists()
-    return render(request, "billing/refund_new.html", {"form": form, "has_orders": has_orders})
+    has_custom_work = CustomWorkRequest.objects.filter(customer=request.customer,
+                                                       paid_at__isnull=False).exists()
+    return render(request, "billing/refund_new.html", {
+        "form": form, "has_orders": has_orders, "has_custom_work": has_custom_work})
 
 
 @customer_required
@@ -341,6 +358,118 @@ def refund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "billing/refund_detail.html", {
         "refund_request": refund_request, "refund": refund, "eligibility": eligibility,
     })
+
+
+def _pay_item(request: HttpRequest, *, live: Payment | None, payable: bool, start,
+              context: dict) -> HttpResponse:
+    """The pay page of a surcharge (BIL-5) or of custom work (ORD-10): the order's
+    methods, currencies and billing country (BIL-2/3/6); ``start(data)`` calls the
+    service that creates the payment."""
+    currencies = list(ExchangeRate.objects.values_list("currency", flat=True).distinct())
+    form = PayForm(request.POST or None, currencies=currencies)
+    if request.method == "POST" and payable and live is None and form.is_valid():
+        try:
+            payment = start(form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if payment.method == PaymentMethod.WIRE:
+                messages.success(request, f"Invoice {payment.invoice.number} issued; it "
+                                 "counts as paid when the funds arrive.")
+                return redirect("billing:invoice", number=payment.invoice.number)
+            return _to_checkout(request, payment)
+    elif request.method == "POST":
+        messages.error(request, "This cannot be paid now.")
+        return redirect(request.path)
+    return render(request, "billing/pay_item.html", {
+        **context, "form": form, "payment": live, "payable": payable and live is None,
+        "checkout": selectors.checkout_url(live) if live else None,
+    })
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def pay_surcharge(request: HttpRequest, pk: int) -> HttpResponse:
+    """BIL-5: the customer sees why a surcharge is due and pays it. ACC-3: their own."""
+    surcharge = get_object_or_404(Surcharge.objects.select_related("migration"), pk=pk,
+                                  migration__customer=request.customer)
+    live = (Payment.objects.filter(surcharge=surcharge, purpose=PaymentPurpose.SURCHARGE)
+            .live().select_related("invoice").first())
+    migration = surcharge.migration
+
+    def start(data):
+        return services.surcharge_payment_start(
+            surcharge=surcharge, method=data["method"], actor=request.user,
+            currency=data["currency"], country=data["country"])
+
+    return _pay_item(request, live=live, start=start,
+                     payable=surcharge.status == SurchargeStatus.DUE, context={
+        "heading": f"Surcharge for migration {migration.migration_id}",
+        "status_label": surcharge.get_status_display(),
+        "back_url": reverse("orders:detail", args=[migration.migration_id]),
+        "back_label": "Back to the migration", "explanation": surcharge.explanation,
+        "facts": [("Records ordered", f"{surcharge.records_ordered:,}"),
+                  ("Records at the start", f"{surcharge.records_at_start:,}"),
+                  ("New records charged", f"{surcharge.new_records:,}")],
+        "price_usd": surcharge.amount_usd, "price_note": "before tax",
+        "pay_label": f"Pay {surcharge.amount_usd} USD",
+        "not_payable": f"This surcharge is {surcharge.get_status_display().lower()}: "
+                       "nothing to pay.",
+    })
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def pay_custom_work(request: HttpRequest, pk: int) -> HttpResponse:
+    """ORD-10/BIL-1/BIL-14: accept the quote of custom work by paying it in advance (no
+    discount; not refundable, BIL-11). ACC-3: the customer's own work only."""
+    work = get_object_or_404(CustomWorkRequest, pk=pk, customer=request.customer)
+    live = (Payment.objects.filter(custom_work=work, purpose=PaymentPurpose.CUSTOM_WORK)
+            .live().select_related("invoice").first())
+
+    def start(data):
+        return services.custom_work_payment_start(
+            work=work, method=data["method"], actor=request.user,
+            currency=data["currency"], country=data["country"])
+
+    return _pay_item(request, live=live, start=start,
+                     payable=work.status == CustomWorkStatus.QUOTED, context={
+        "heading": f"Pay custom work #{work.pk}",
+        "status_label": work.get_status_display(),
+        "back_url": reverse("orders:custom-work-detail", args=[work.pk]),
+        "back_label": "Back to the custom work",
+        "explanation": "Custom work is paid in advance and is not refundable (BIL-11); "
+                       "discount codes do not apply to it (BIL-14).",
+        "facts": [("Timeframe", f"{work.timeframe_days} days after payment"
+                   if work.timeframe_days else "—")],
+        "price_usd": work.price.amount if work.price else "—", "price_note": "before tax",
+        "pay_label": f"Accept the quote and pay {work.price}" if work.price else "Pay",
+        "not_payable": f"This custom work is {work.get_status_display().lower()}: "
+                       + ("it is paid." if work.paid_at else "there is no quote to pay yet."),
+    })
+
+
+@customer_required
+@require_POST
+def payment_cancel_any(request: HttpRequest, pk: int) -> HttpResponse:
+    """The customer gives up a pending surcharge or custom work payment (ACC-3: own)."""
+    payment = get_object_or_404(Payment.objects.select_related(
+        "migration__customer", "custom_work__customer"), pk=pk)
+    customer = payment.customer
+    if customer is None or customer.pk != request.customer.pk:
+        raise Http404("No such payment.")
+    try:
+        services.payment_cancel(payment=payment, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The payment is cancelled; you can pay again when you are "
+                         "ready.")
+    if payment.purpose == PaymentPurpose.CUSTOM_WORK:
+        return redirect("billing:pay_custom_work", pk=payment.custom_work_id)
+    if payment.purpose == PaymentPurpose.SURCHARGE:
+        return redirect("billing:pay_surcharge", pk=payment.surcharge_id)
+    return redirect("billing:payment_list")
 
 
 @customer_required

@@ -144,8 +144,27 @@ class CustomWorkForm(forms.Form):
     description = forms.CharField(
         label="Describe the custom work you need", min_length=10, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Paid in advance and non-refundable (ORD-10, BIL-11).",
+        help_text="We gather the requirements with you, estimate the work and send a quote "
+        "with a timeframe. Custom work is paid in advance and is not refundable.",
     )
+
+
+class CustomWorkRequestForm(CustomWorkForm):
+    """ORD-10 from the custom work page: about one of the customer's migrations, or none."""
+
+    migration = forms.ModelChoiceField(
+        queryset=None, required=False, label="About the migration (optional)",
+        empty_label="No particular migration", to_field_name="migration_id")
+
+    field_order = ["migration", "description"]
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Migration
+
+        self.fields["migration"].queryset = (
+            Migration.objects.filter(customer=customer).exclude(status="stopped")
+            .order_by("-created_at"))
 
 
 class AccessDetailForm(forms.Form):

@@ -19,12 +19,13 @@ from slaportal.accounts.decorators import customer_required
 from slaportal.calendars.selectors import business_calendar
 from support.models import SupportPlan
 
-from .choices import AccessSide, EventSource, MigrationKind
+from .choices import AccessSide, CustomWorkStatus, EventSource, MigrationKind
 from .choices import MigrationStatus as S
 from .errors import OrderError
 from .forms import (
     AccessDetailForm,
     CustomWorkForm,
+    CustomWorkRequestForm,
     DeltaForm,
     FullFromDemoForm,
     NonProfitForm,
@@ -32,6 +33,7 @@ from .forms import (
     RemigrationForm,
 )
 from .models import (
+    CustomWorkRequest,
     InsurancePlan,
     Migration,
     MigrationOption,
@@ -43,6 +45,9 @@ from .selectors import customer_next_step, migration_due
 from .selectors import time_left as business_time_left
 from .services import (
     access_detail_set,
+    custom_work_accept,
+    custom_work_acceptance_ends,
+    custom_work_report_issue,
     custom_work_request,
     delta_create,
     demo_create,
@@ -287,6 +292,8 @@ def _detail_context(request, migration: Migration, **forms_in) -> dict:
                                              plan.remigration_window_days) - ONE_MINUTE
         if migration.completed_at and plan and plan.free_remigrations else None,
         "custom_work": list(migration.custom_work.all().order_by("-created_at")),
+        # BIL-5: billing's surcharge on this order, if one was raised (reverse relation).
+        "surcharge": getattr(migration, "surcharge", None),
         "full_migrations": list(migration.full_migrations.all()),
         "follow_ups": list(migration.follow_ups.all()),
         "confirm_url": _url_or_none("billing:confirm", migration.migration_id)
@@ -472,3 +479,84 @@ def nonprofit_apply_view(request):
     return render(request, "orders/nonprofit.html", {
         "form": form, "applications": applications, "cms": cms,
     })
+
+
+# ORD-10: custom work, its quote, payment, delivery and the 7 days to report issues.
+
+@customer_required
+def custom_work_list(request):
+    """The customer's custom work, and a request about a migration or none."""
+    form = CustomWorkRequestForm(request.POST or None, customer=request.customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            work = custom_work_request(customer=request.customer,
+                                       migration=form.cleaned_data["migration"],
+                                       description=form.cleaned_data["description"],
+                                       actor=request.user)
+        except OrderError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Custom work #{work.pk} requested: we will gather the "
+                             "requirements and send a quote with a timeframe.")
+            return redirect("orders:custom-work-detail", pk=work.pk)
+    works = list(CustomWorkRequest.objects.filter(customer=request.customer)
+                 .select_related("migration").order_by("-created_at"))
+    return render(request, "orders/custom_work_list.html", {"works": works, "form": form},
+                  status=400 if form.errors else 200)
+
+
+CUSTOM_WORK_NEXT = {
+    "requested": "We are gathering the requirements with you.",
+    "requirements": "Requirements agreed; we are estimating the work.",
+    "estimated": "Estimated; the quote with its timeframe follows.",
+    "quoted": "Accept the quote by paying it: the work starts when the payment arrives.",
+    "paid": "Paid: we are working on it and deliver within the timeframe.",
+    "delivered": "Delivered: check it and report any issue within 7 days, or accept it.",
+    "accepted": "Accepted. Later changes are new custom work, quoted and paid again.",
+}
+
+
+def _own_work(request, pk: int) -> CustomWorkRequest:
+    return get_object_or_404(CustomWorkRequest.objects.select_related("migration"), pk=pk,
+                             customer=request.customer)
+
+
+@customer_required
+def custom_work_detail(request, pk: int):
+    work = _own_work(request, pk)
+    ends = custom_work_acceptance_ends(work)
+    history = list(work.history.order_by("history_date").values_list("status", "history_date"))
+    steps, seen = [], set()
+    for status, at in history:
+        if status not in seen:
+            seen.add(status)
+            steps.append((CustomWorkStatus(status).label, at))
+    return render(request, "orders/custom_work_detail.html", {
+        "work": work, "next_step": CUSTOM_WORK_NEXT.get(work.status, ""),
+        "acceptance_ends": ends, "steps": steps,
+        "pay_url": _url_or_none("billing:pay_custom_work", work.pk)
+        if work.status == CustomWorkStatus.QUOTED else None,
+    })
+
+
+def _work_action(act, done: str):
+    @customer_required
+    @require_POST
+    def view(request, pk: int):
+        work = _own_work(request, pk)
+        try:
+            act(work=work, actor=request.user)
+        except OrderError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, done)
+        return redirect("orders:custom-work-detail", pk=work.pk)
+
+    return view
+
+
+custom_work_report_view = _work_action(
+    custom_work_report_issue, "Issue reported: the work goes back to our team, and the 7 days "
+    "start again at the next delivery.")
+custom_work_accept_view = _work_action(
+    custom_work_accept, "Thank you — the custom work is accepted.")

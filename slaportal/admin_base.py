@@ -170,6 +170,41 @@ class NeverDeleteAdmin(ScaleAdmin):
         return actions
 
 
+class FormPageMixin:
+    """A staff member's form about one record, on a page of its own: ``act(obj, data)``
+    calls the service and returns the message; a refusal is shown on the form and
+    nothing is saved. Needs the change permission on the record."""
+
+    def form_page(self, request, pk, *, form_class, title: str, intro: str, submit: str,
+                  act, initial=None):
+        from django.core.exceptions import PermissionDenied, ValidationError
+        from django.shortcuts import get_object_or_404, redirect
+        from django.template.response import TemplateResponse
+
+        obj = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        form = form_class(request.POST or None, initial=initial)
+        opts = self.model._meta
+        back = f"admin:{opts.app_label}_{opts.model_name}_change"
+        if request.method == "POST" and form.is_valid():
+            try:
+                message = act(obj, form.cleaned_data)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc.messages)
+            else:
+                self.message_user(request, message)
+                return redirect(back, obj.pk)
+        context = {**self.admin_site.each_context(request), "opts": opts, "original": obj,
+                   "form": form, "media": form.media, "title": f"{title}: {obj}",
+                   "intro": intro, "submit": submit, "back": back}
+        return TemplateResponse(request, "admin/form_page.html", context)
+
+
 def kyiv(value) -> str:
     """A datetime as Kyiv wall-clock time for list columns (CAL-5)."""
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"

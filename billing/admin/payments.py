@@ -27,8 +27,10 @@ class PaymentAdmin(CustomerScopedAdmin, ReadOnlyAdmin):
     list_filter = ["status", "method", "purpose", "amount_currency", "created_at"]
     search_fields = ["migration__migration_id", "migration__customer__user__email",
                      "weekend_booking__customer__user__email",
+                     "custom_work__customer__user__email",
                      "provider_order_id", "invoice__number"]
-    list_select_related = ["migration__customer__user", "weekend_booking__customer__user"]
+    list_select_related = ["migration__customer__user", "weekend_booking__customer__user",
+                           "custom_work__customer__user"]
     readonly_fields = ["valid_until_display"]
     change_list_template = "admin/billing/payment/change_list.html"
 
@@ -38,7 +40,8 @@ class PaymentAdmin(CustomerScopedAdmin, ReadOnlyAdmin):
         if request.user.has_perm("billing.change_payment"):
             return qs
         return qs.filter(Q(migration__customer__account_manager=request.user)
-                         | Q(weekend_booking__customer__account_manager=request.user))
+                         | Q(weekend_booking__customer__account_manager=request.user)
+                         | Q(custom_work__customer__account_manager=request.user))
 
     @admin.display(description="Migration ID", ordering="migration__migration_id")
     def migration_ref(self, obj: Payment) -> str:

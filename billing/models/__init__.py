@@ -17,6 +17,7 @@ from .refunds import (
     Refund,
     RefundRequest,
 )
+from .surcharges import Surcharge
 
 __all__ = [
     "CreditNote",
@@ -32,5 +33,6 @@ __all__ = [
     "ProviderNotification",
     "Refund",
     "RefundRequest",
+    "Surcharge",
     "TaxRule",
 ]

@@ -145,13 +145,22 @@ class Payment(models.Model):
     """
 
     # Required for order and surcharge payments; a weekend support payment (SUP-11) has
-    # a booking instead (the CheckConstraint below).
+    # a booking instead, a custom work payment (ORD-10) its custom work (the
+    # CheckConstraint below).
     migration = models.ForeignKey(
         "orders.Migration", on_delete=models.PROTECT, related_name="payments",
         null=True, blank=True,
     )
     weekend_booking = models.ForeignKey(
         "support.WeekendBooking", on_delete=models.PROTECT, related_name="payments",
+        null=True, blank=True,
+    )
+    surcharge = models.ForeignKey(
+        "billing.Surcharge", on_delete=models.PROTECT, related_name="payments",
+        null=True, blank=True,
+    )
+    custom_work = models.ForeignKey(
+        "orders.CustomWorkRequest", on_delete=models.PROTECT, related_name="payments",
         null=True, blank=True,
     )
     purpose = models.CharField(
@@ -218,15 +227,36 @@ class Payment(models.Model):
                 name="billing_one_live_booking_payment",
                 violation_error_message="This booking already has a live payment.",
             ),
+            # BIL-5: one live charge per surcharge; ORD-10: one per custom work.
+            models.UniqueConstraint(
+                fields=["surcharge"],
+                condition=Q(purpose="surcharge", status__in=["pending", "completed"]),
+                name="billing_one_live_surcharge_payment",
+                violation_error_message="This surcharge already has a live payment.",
+            ),
+            models.UniqueConstraint(
+                fields=["custom_work"],
+                condition=Q(purpose="custom_work", status__in=["pending", "completed"]),
+                name="billing_one_live_custom_work_payment",
+                violation_error_message="This custom work already has a live payment.",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(purpose="weekend_support", weekend_booking__isnull=False,
-                      migration__isnull=True)
-                    | (~Q(purpose="weekend_support") & Q(migration__isnull=False))
+                      migration__isnull=True, surcharge__isnull=True,
+                      custom_work__isnull=True)
+                    | Q(purpose="surcharge", surcharge__isnull=False, migration__isnull=False,
+                        custom_work__isnull=True)
+                    | Q(purpose="custom_work", custom_work__isnull=False,
+                        migration__isnull=True, surcharge__isnull=True,
+                        weekend_booking__isnull=True)
+                    | Q(purpose="order", migration__isnull=False, surcharge__isnull=True,
+                        custom_work__isnull=True)
                 ),
                 name="billing_payment_target",
-                violation_error_message="A weekend support payment names a booking; any "
-                "other payment names a migration.",
+                violation_error_message="A weekend support payment names a booking, a "
+                "custom work payment its custom work, a surcharge payment its surcharge "
+                "and migration, an order payment its migration.",
             ),
             models.UniqueConstraint(
                 fields=["provider_order_id"],
@@ -245,7 +275,12 @@ class Payment(models.Model):
 
     @property
     def reference(self) -> str:
-        """What the payment is for: the Migration ID, or the weekend support booking."""
+        """What the payment is for: the Migration ID (with "surcharge" for BIL-5), the
+        custom work or the weekend support booking."""
+        if self.purpose == PaymentPurpose.CUSTOM_WORK:
+            return f"Custom work #{self.custom_work_id}"
+        if self.purpose == PaymentPurpose.SURCHARGE:
+            return f"{self.migration.migration_id} surcharge"
         if self.migration_id:
             return self.migration.migration_id
         if self.weekend_booking_id:
@@ -254,6 +289,8 @@ class Payment(models.Model):
 
     @property
     def customer(self):
+        if self.custom_work_id:
+            return self.custom_work.customer
         if self.migration_id:
             return self.migration.customer
         if self.weekend_booking_id:

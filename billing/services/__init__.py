@@ -1,5 +1,6 @@
 """Every write of billing, by topic (keyword-only functions taking ``actor``)."""
 
+from .custom_work import custom_work_payment_start
 from .discounts import (
     discount_code_save,
     discount_code_withdraw,
@@ -28,11 +29,12 @@ from .refunds import (
     refund_request_assess,
     refund_request_submit,
 )
-from .surcharges import surcharge_create
+from .surcharges import surcharge_payment_start, surcharge_raise
 
 __all__ = [
     "booking_payment_start",
     "credit_note_issue",
+    "custom_work_payment_start",
     "data_deletion_confirm",
     "discount_code_save",
     "discount_code_withdraw",
@@ -55,5 +57,6 @@ __all__ = [
     "refund_record_payout",
     "refund_request_assess",
     "refund_request_submit",
-    "surcharge_create",
+    "surcharge_payment_start",
+    "surcharge_raise",
 ]

@@ -21,13 +21,21 @@ from support.models import WeekendBooking
 from support.services import weekend_booking_mark_paid
 
 from .. import emails, orders_api
-from ..choices import PaymentMethod, PaymentPurpose, PaymentStatus
-from ..models import ExchangeRate, Invoice, Payment, TaxRule
+from ..choices import PaymentMethod, PaymentPurpose, PaymentStatus, SurchargeStatus
+from ..models import ExchangeRate, Invoice, Payment, Surcharge, TaxRule
 from ..money import ZERO, cents, percent_of, usd_to_currency
 from ..transitions import check_payment_move
 from .numbering import number_take
 
 BASE_CURRENCY = "USD"
+
+# The field naming what a payment pays for, by purpose: one live payment each.
+PAYMENT_TARGET = {
+    PaymentPurpose.ORDER: "migration_id",
+    PaymentPurpose.WEEKEND_SUPPORT: "weekend_booking_id",
+    PaymentPurpose.SURCHARGE: "surcharge_id",
+    PaymentPurpose.CUSTOM_WORK: "custom_work_id",
+}
 
 
 def order_lines_usd(migration: Migration) -> dict[str, Decimal]:
@@ -84,7 +92,7 @@ def tax_for(*, country: str, net_usd: Decimal) -> tuple[str, Decimal]:
 def _build_payment(
     *, migration: Migration | None, purpose: str, method: str, net_usd: Decimal,
     discount_usd: Decimal, currency: str, country: str, actor, now: dt.datetime,
-    weekend_booking=None,
+    weekend_booking=None, surcharge=None, custom_work=None,
 ) -> Payment:
     if method not in PaymentMethod.values or method == PaymentMethod.NO_CHARGE:
         raise ValidationError({"method": f"Unknown payment method {method!r}."})
@@ -95,6 +103,8 @@ def _build_payment(
     payment = Payment.objects.create(
         migration=migration,
         weekend_booking=weekend_booking,
+        surcharge=surcharge,
+        custom_work=custom_work,
         purpose=purpose,
         method=method,
         net_usd=net_usd,
@@ -249,9 +259,8 @@ def payment_complete(
     check_payment_move(payment.status, PaymentStatus.COMPLETED)
     if payment.status in (PaymentStatus.CANCELLED, PaymentStatus.LAPSED):
         others = Payment.objects.live().filter(purpose=payment.purpose).exclude(pk=payment.pk)
-        target = ({"migration_id": payment.migration_id} if payment.migration_id else
-                  {"weekend_booking_id": payment.weekend_booking_id})
-        if others.filter(**target).exists():
+        target = PAYMENT_TARGET[payment.purpose]
+        if others.filter(**{target: getattr(payment, target)}).exists():
             raise ValidationError(
                 f"Payment {payment.pk} was {payment.get_status_display().lower()} and the "
                 "order has another live payment: refund these funds at the provider.")
@@ -264,7 +273,20 @@ def payment_complete(
         orders_api.mark_paid(migration=payment.migration, actor=actor, now=now)
     elif payment.purpose == PaymentPurpose.WEEKEND_SUPPORT:
         weekend_booking_mark_paid(booking=payment.weekend_booking_id, actor=actor, now=now)
+    elif payment.purpose == PaymentPurpose.SURCHARGE:
+        _surcharge_paid(surcharge_id=payment.surcharge_id, actor=actor, now=now)
+    elif payment.purpose == PaymentPurpose.CUSTOM_WORK:
+        orders_api.custom_work_paid(work_id=payment.custom_work_id, actor=actor, now=now)
     return payment
+
+
+def _surcharge_paid(*, surcharge_id: int, actor, now: dt.datetime) -> None:
+    """BIL-5: the surcharge's payment completed; the surcharge is paid (with history)."""
+    surcharge = Surcharge.objects.select_for_update().get(pk=surcharge_id)
+    if surcharge.status == SurchargeStatus.DUE:
+        surcharge.status, surcharge.paid_at = SurchargeStatus.PAID, now
+        surcharge._history_user = actor
+        surcharge.save(update_fields=["status", "paid_at"])
 
 
 @transaction.atomic

@@ -17,9 +17,28 @@ from slaportal.calendars.selectors import pinned_calendars
 from slaportal.jobs import Step, drain
 
 from .. import emails, orders_api
-from ..choices import PaymentStatus, RefundKind, RefundRequestStatus
-from ..eligibility import Eligibility, evaluate, order_payment, order_payments_prefetch
-from ..models import CreditNote, DataDeletionConfirmation, Payment, Refund, RefundRequest
+from ..choices import (
+    PaymentPurpose,
+    PaymentStatus,
+    RefundKind,
+    RefundRequestStatus,
+    SurchargeStatus,
+)
+from ..eligibility import (
+    Eligibility,
+    evaluate,
+    order_payment,
+    order_payments_prefetch,
+    surcharge_payments_prefetch,
+)
+from ..models import (
+    CreditNote,
+    DataDeletionConfirmation,
+    Payment,
+    Refund,
+    RefundRequest,
+    Surcharge,
+)
 from ..money import cents, usd_to_currency
 from ..transitions import check_refund_request_move
 from .numbering import number_take
@@ -187,14 +206,28 @@ def refund_approve(
     request.eligible_amount_usd = cap
     request.save(update_fields=["status", "decided_by", "decided_at", "eligibility_summary",
                                 "eligible_amount_usd"])
-    currency = str(payment.amount.currency)
-    refund = Refund.objects.create(
-        payment=payment, request=request, kind=result.kind, amount_usd=amount_usd,
-        amount=Money(usd_to_currency(amount_usd, payment.exchange_rate), currency),
-        created_at=now, created_by=actor,
-    )
-    refund_recorded(refund=refund, full=result.kind == RefundKind.FULL, actor=actor, now=now,
-                    reason=f"Refund approved (refund request #{request.pk}).")
+    # BIL-12: the order's charge first, then each paid surcharge with what is left.
+    order_part = min(amount_usd, result.order_amount_usd)
+    shares = [(payment, order_part, request)]
+    rest = amount_usd - order_part
+    for extra, left in result.surcharge_shares:
+        share = min(rest, left)
+        if share > 0:
+            Payment.objects.select_for_update().filter(pk=extra.pk).first()
+            shares.append((extra, share, None))
+            rest -= share
+    reason = f"Refund approved (refund request #{request.pk})."
+    full = result.kind == RefundKind.FULL
+    refunds = [
+        refund_recorded(refund=Refund.objects.create(
+            payment=paid_on, request=for_request, kind=result.kind, amount_usd=share,
+            amount=Money(usd_to_currency(share, paid_on.exchange_rate),
+                         str(paid_on.amount.currency)),
+            created_at=now, created_by=actor,
+        ), full=full, actor=actor, now=now, reason=reason)
+        for paid_on, share, for_request in shares if share > 0
+    ]
+    refund = refunds[0]
     transaction.on_commit(lambda: emails.refund_decided(request, refund))
     return refund
 
@@ -209,7 +242,12 @@ def refund_recorded(*, refund: Refund, full: bool, actor, now: dt.datetime,
     if full:
         if payment.status == PaymentStatus.COMPLETED:
             payment_set_status(payment=payment, status=PaymentStatus.REFUNDED, now=now)
-        if payment.migration_id and not DataDeletionConfirmation.objects.filter(
+        if payment.surcharge_id:  # BIL-12: a surcharge returned with the full refund
+            surcharge = Surcharge.objects.select_for_update().get(pk=payment.surcharge_id)
+            surcharge.status, surcharge._history_user = SurchargeStatus.REFUNDED, actor
+            surcharge.save(update_fields=["status"])
+        # BIL-13: the order's full refund asks for the deletion (not a surcharge's alone).
+        if payment.purpose == PaymentPurpose.ORDER and not DataDeletionConfirmation.objects.filter(
                 migration_id=payment.migration_id).exists():
             DataDeletionConfirmation.objects.create(
                 migration_id=payment.migration_id, refund=refund, requested_at=now)
@@ -306,7 +344,8 @@ def refund_requests_reevaluate(
     )
 
     batch_of = oldest_first.prefetch_related(
-        order_payments_prefetch(), "migration__quote_lines", "migration__discount_redemptions")
+        order_payments_prefetch(), surcharge_payments_prefetch(), "migration__quote_lines",
+        "migration__discount_redemptions")
 
     def step(size: int) -> Step:
         # A handful of queries per batch: the rows with what evaluate() reads, the

@@ -7,14 +7,12 @@ import datetime as dt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets as admin_widgets
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.core.exceptions import ValidationError
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from slaportal.admin_base import NeverDeleteAdmin
+from slaportal.admin_base import FormPageMixin, NeverDeleteAdmin
 from slaportal.calendars.selectors import business_calendars
 
 from .. import services
@@ -145,7 +143,7 @@ class DeltaArrangementForm(forms.Form):
 
 
 @admin.register(Migration)
-class MigrationAdmin(NeverDeleteAdmin):
+class MigrationAdmin(FormPageMixin, NeverDeleteAdmin):
     # No date_hierarchy: its year/month links aggregate every row of the list.
     list_filter = ("status", "line", "kind", "support_plan", DueFilter, "problem_open",
                    "skipped_check_pending", "created_at")
@@ -226,7 +224,6 @@ class MigrationAdmin(NeverDeleteAdmin):
         at, _ = migration_due(obj)
         return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else "—"
 
-    @admin.display(description="What the customer must do next")
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -236,30 +233,6 @@ class MigrationAdmin(NeverDeleteAdmin):
                  name="orders_migration_arrange_delta"),
             *super().get_urls(),
         ]
-
-    def _form_page(self, request, pk, *, form_class, title: str, intro: str, submit: str,
-                   act):
-        """A manager's form about one migration: ``act(migration, data)`` calls the
-        service and returns the message; a refusal is shown on the form, nothing saved."""
-        migration = get_object_or_404(Migration, pk=pk)
-        if not self.has_change_permission(request, migration):
-            raise PermissionDenied
-        form = form_class(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                message = act(migration, form.cleaned_data)
-            except OrderError as exc:
-                form.add_error(None, exc.message)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                self.message_user(request, message)
-                return redirect("admin:orders_migration_change", migration.pk)
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
-                   "original": migration, "form": form, "media": form.media,
-                   "title": f"{title}: {migration.migration_id}", "intro": intro,
-                   "submit": submit}
-        return TemplateResponse(request, "admin/orders/migration/form_page.html", context)
 
     def access_failing_view(self, request, pk):
         """ORD-12: a manager records that access details fail (through access_fail)."""
@@ -273,7 +246,7 @@ class MigrationAdmin(NeverDeleteAdmin):
             return ("Failing access recorded; the customer is told and the package due "
                     "date moves while it fails.")
 
-        return self._form_page(
+        return self.form_page(
             request, pk, form_class=AccessFailingForm, title="Access details fail",
             submit="Record failing access", act=act,
             intro="The customer is told on their migration page and by e-mail; while access "
@@ -287,7 +260,7 @@ class MigrationAdmin(NeverDeleteAdmin):
                                    note=data["note"], agreed_start=data["agreed_start"])
             return "Delta start arranged."
 
-        return self._form_page(
+        return self.form_page(
             request, pk, form_class=DeltaArrangementForm, title="Arrange the delta start",
             submit="Record the arrangement", act=act,
             intro="Outside Mon–Fri 09:00–21:00 Kyiv a delta starts only at the start agreed "
@@ -299,6 +272,11 @@ class MigrationAdmin(NeverDeleteAdmin):
             return "—"
         links = [format_html('<a class="button" href="{}">Record failing access…</a>',
                              reverse("admin:orders_migration_access_failing", args=[obj.pk]))]
+        if obj.kind == "full" and obj.paid_at and obj.status not in ("stopped", "archived"):
+            # BIL-5: served by billing's surcharge admin (orders never imports billing).
+            links.append(format_html(
+                '<a class="button" href="{}">Raise a surcharge…</a>',
+                reverse("admin:billing_surcharge_raise", args=[obj.pk])))
         if obj.kind == "delta":
             agreed = ""
             if obj.delta_start_agreed_at:
@@ -316,6 +294,7 @@ class MigrationAdmin(NeverDeleteAdmin):
         holds = archive_holds(obj)
         return "; ".join(holds) if holds else "Nothing: archived when its retention ends."
 
+    @admin.display(description="What the customer must do next")
     def next_step(self, obj):
         return customer_next_step(obj)
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
+from django.urls import path, reverse
+from django.utils.html import format_html
 
-from slaportal.admin_base import NeverDeleteAdmin
+from slaportal.admin_base import FormPageMixin, NeverDeleteAdmin
 
 from .. import services
 from ..errors import OrderError
@@ -116,17 +120,120 @@ class AssistedMigrationAdmin(NeverDeleteAdmin):
         self.message_user(request, "Marked done.")
 
 
+class RequirementsForm(forms.Form):
+    requirements = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000,
+                                   help_text="What was agreed with the customer.")
+
+
+class EstimateForm(forms.Form):
+    hours = forms.DecimalField(label="Complexity estimate (hours)", min_value=Decimal("0.25"),
+                               max_value=Decimal("99999.99"), decimal_places=2)
+
+
+class QuoteForm(forms.Form):
+    price = forms.DecimalField(label="Price (USD, before tax)", min_value=Decimal("0.01"),
+                               max_value=Decimal("99999999.99"), decimal_places=2,
+                               help_text="No discount applies to custom work (BIL-14).")
+    timeframe_days = forms.IntegerField(label="Timeframe (days after payment)", min_value=1,
+                                        max_value=365)
+
+
+class DeliverForm(forms.Form):
+    confirm = forms.BooleanField(label="The work is delivered to the customer")
+
+
+# ORD-10: the account manager's steps, in order; the payment is the customer's.
+WORK_STEPS = {
+    "requested": ("requirements", "Record the requirements…"),
+    "requirements": ("estimate", "Estimate the complexity…"),
+    "estimated": ("quote", "Send the quote…"),
+    "paid": ("deliver", "Mark delivered…"),
+}
+
+
 @admin.register(CustomWorkRequest)
-class CustomWorkRequestAdmin(NeverDeleteAdmin):
-    list_display = ("pk", "customer", "status", "price", "timeframe_days", "delivered_at",
-                    "accepted_at")
+class CustomWorkRequestAdmin(FormPageMixin, NeverDeleteAdmin):
+    """ORD-10: request → requirements → estimate → quote (the account manager, here) →
+    paid by the customer through the checkout → delivered (here) → 7 days to report
+    issues, then accepted by the beat job."""
+
+    list_display = ("pk", "customer", "migration", "status", "price", "timeframe_days",
+                    "delivered_at", "accepted_at")
     list_filter = ("status",)
-    list_select_related = ("customer__user",)
-    search_fields = ("customer__user__email",)
+    list_select_related = ("customer__user", "migration")
+    search_fields = ("customer__user__email", "migration__migration_id")
     raw_id_fields = ("customer", "migration")
-    readonly_fields = ("status", "paid_at", "delivered_at", "issue_reported_at",
+    fields = ("customer", "migration", "description", "status", "next_action", "requirements",
+              "estimate_hours", "price", "timeframe_days", "paid_at", "delivered_at",
+              "issue_reported_at", "accepted_at", "non_refundable")
+    readonly_fields = ("status", "next_action", "requirements", "estimate_hours", "price",
+                       "timeframe_days", "paid_at", "delivered_at", "issue_reported_at",
                        "accepted_at", "non_refundable")
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:  # the request itself is the customer's words
+            return ("customer", "migration", "description", *self.readonly_fields)
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # nothing editable on a saved request: each step is a form page
+        obj.pk = services.custom_work_request(
+            customer=obj.customer, migration=obj.migration, description=obj.description,
+            actor=request.user).pk
+
+    @admin.display(description="next step (ORD-10)")
+    def next_action(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        step = WORK_STEPS.get(obj.status)
+        if step:
+            return format_html('<a class="button" href="{}">{}</a>', reverse(
+                f"admin:orders_customworkrequest_{step[0]}", args=[obj.pk]), step[1])
+        return {"quoted": "Waiting for the customer's payment (BIL-1).",
+                "delivered": "The customer has 7 days to report issues, then it is accepted.",
+                "accepted": "Accepted; later changes are new paid work."}.get(obj.status, "—")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            *(path(f"<int:pk>/{name}/", view(getattr(self, f"{name}_view")),
+                   name=f"orders_customworkrequest_{name}")
+              for name in ("requirements", "estimate", "quote", "deliver")),
+            *super().get_urls(),
+        ]
+
+    def requirements_view(self, request, pk):
+        return self.form_page(
+            request, pk, form_class=RequirementsForm, title="Requirements",
+            submit="Record the requirements", intro="ORD-10: what the work must do.",
+            act=lambda work, data: services.custom_work_requirements(
+                work=work, requirements=data["requirements"], actor=request.user)
+            and "Requirements recorded.")
+
+    def estimate_view(self, request, pk):
+        return self.form_page(
+            request, pk, form_class=EstimateForm, title="Complexity estimate",
+            submit="Record the estimate", intro="ORD-10: the effort the work takes.",
+            act=lambda work, data: services.custom_work_estimate(
+                work=work, hours=data["hours"], actor=request.user) and "Estimate recorded.")
+
+    def quote_view(self, request, pk):
+        return self.form_page(
+            request, pk, form_class=QuoteForm, title="Quote", submit="Send the quote",
+            intro="ORD-10: the price and the timeframe. The customer is e-mailed and accepts "
+            "by paying in advance (BIL-1); custom work is not refundable (BIL-11).",
+            act=lambda work, data: services.custom_work_quote(
+                work=work, price=data["price"], timeframe_days=data["timeframe_days"],
+                actor=request.user) and "Quote sent to the customer.")
+
+    def deliver_view(self, request, pk):
+        return self.form_page(
+            request, pk, form_class=DeliverForm, title="Delivered", submit="Mark delivered",
+            intro="ORD-10: the customer is e-mailed and has 7 days to report issues; then "
+            "the work counts as accepted.",
+            act=lambda work, data: services.custom_work_deliver(
+                work=work, actor=request.user) and "Marked delivered; the 7 days start now.")
 
 
 @admin.register(NonProfitApplication)

@@ -10,7 +10,9 @@ from .access import (
 )
 from .custom_work import (
     custom_work_accept,
+    custom_work_acceptance_ends,
     custom_work_auto_accept,
+    custom_work_check_payable,
     custom_work_deliver,
     custom_work_estimate,
     custom_work_mark_paid,
@@ -69,7 +71,8 @@ __all__ = [
     "migrations_payment_cancelled_bulk",
     "migrations_transition_bulk",
     "access_detail_set", "access_fail", "access_reminders_send", "access_verify",
-    "assisted_done", "custom_work_accept", "custom_work_auto_accept", "custom_work_deliver",
+    "assisted_done", "custom_work_accept", "custom_work_acceptance_ends",
+    "custom_work_auto_accept", "custom_work_check_payable", "custom_work_deliver",
     "custom_work_estimate", "custom_work_mark_paid", "custom_work_quote",
     "custom_work_report_issue", "custom_work_request", "custom_work_requirements",
     "delta_arrange", "delta_create", "demo_create", "demos_remove_due",

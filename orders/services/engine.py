@@ -10,7 +10,9 @@ as its effect, so a refused event changes nothing and may be sent again.
 
 Body: {"event_id": "...", "migration_id": "...", "type": <started|progress|completed|
 failed|records_report>, ...} with ``done``/``total`` (progress), ``migrated``/
-``skipped``/``failed`` (completed), ``reason`` (failed), ``count`` (records_report).
+``skipped``/``failed`` (completed), ``reason`` (failed), ``count`` (records_report);
+``started`` may carry ``records``, the source's record count at the start (BIL-5: above
+the records ordered, a surcharge is raised).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .. import crypto
 from ..choices import EventSource, MigrationStatus
 from ..errors import OrderError
 from ..models import EngineClient, EngineEvent, Migration, OrdersSettings
+from ..signals import records_counted
 from .lifecycle import (
     lock,
     migration_complete,
@@ -38,6 +41,7 @@ from .lifecycle import (
     migration_restart,
     migration_start,
 )
+from .quotes import MAX_RECORD_COUNT
 
 EVENT_TYPES = ("started", "progress", "completed", "failed", "records_report")
 
@@ -123,18 +127,26 @@ def engine_event_receive(
 
 def _count(payload: dict, name: str) -> int:
     value = payload.get(name, 0)
-    if not isinstance(value, int) or value < 0:
-        raise OrderError(f"{name} must be a whole number ≥ 0.")
+    if isinstance(value, bool) or not isinstance(value, int) or not (
+            0 <= value <= MAX_RECORD_COUNT):
+        raise OrderError(f"{name} must be a whole number from 0 to {MAX_RECORD_COUNT}.")
     return value
 
 
 def _apply(migration: Migration, kind: str, payload: dict, now: dt.datetime) -> None:
     src = EventSource.ENGINE
     if kind == "started":
+        records = _count(payload, "records") if "records" in payload else None
         if migration.status == MigrationStatus.FAILED:
             migration_restart(migration=migration, actor=None, now=now, source=src)
         else:
             migration_start(migration=migration, actor=None, now=now, source=src)
+        if records is not None:
+            migration_note(migration=migration, actor=None, source=src, now=now,
+                           note=f"Records at the start: {records:,} "
+                           f"({migration.record_count:,} ordered)")
+            records_counted.send(sender=Migration, migration=migration, records=records,
+                                 now=now)
     elif kind == "progress":
         migration_progress(migration=migration, done=_count(payload, "done"),
                            total=_count(payload, "total"), now=now)

@@ -67,3 +67,27 @@ def test_seed_demo_prints_random_passwords_once_and_is_idempotent():
     assert not re.search(r"\S+@\S+\s+\S{12,}", second.getvalue())
     assert Customer.objects.filter(account_manager__isnull=False).count() == 3
     assert User.objects.filter(is_staff=True, groups__isnull=False).count() == 3
+
+
+def test_seed_demo_shows_each_order_and_billing_path_once():
+    """The demo (issue 11 paths): a customer on a bought Signature plan with a surcharge
+    to pay (SUP-10, BIL-5), custom work at every ORD-10 stage, a lapsed checkout, and a
+    provider-side full refund awaiting the deletion confirmation (BIL-13); a second run
+    makes nothing more."""
+    from billing.models import DataDeletionConfirmation, Payment, Surcharge
+    from orders.models import CustomWorkRequest
+    from support.models import PlanPeriod
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=io.StringIO())
+    assert PlanPeriod.objects.filter(customer__user__email="alice@acme.example",
+                                     plan__code="signature", ends_at=None).count() == 1
+    assert Surcharge.objects.get().status == "due"
+    assert sorted(CustomWorkRequest.objects.values_list("status", flat=True)) == sorted(
+        ["requested", "requirements", "estimated", "quoted", "paid", "delivered", "accepted"])
+    assert Payment.objects.filter(status="lapsed").count() == 1
+    pending = DataDeletionConfirmation.objects.get(confirmed_at=None)
+    assert pending.refund.payment.status == "refunded"
+    assert pending.migration.status == "stopped"
+    assert "surcharge" in out.getvalue()

@@ -15,9 +15,11 @@ EXPECTED_ADMIN_MODELS = {
         "billing.refund": {"view", "change"},
         "billing.creditnote": {"view"},
         "billing.datadeletionconfirmation": {"view"},
+        "billing.surcharge": {"view"},  # raised by the engine or an account manager
     },
     Role.ACCOUNT_MANAGERS: {
         "billing.payment": {"view"},
+        "billing.surcharge": {"view"},
         "billing.refundrequest": {"view"},
     },
     Role.SUPPORT_ENGINEERS: {},

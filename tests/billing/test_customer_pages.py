@@ -247,16 +247,31 @@ def _other_customers_ids() -> dict[str, object]:
                                    created_at=timezone.now())
     deletion = DataDeletionConfirmation.objects.create(
         migration=payment.migration, refund=refund, requested_at=timezone.now())
+    from billing.models import Surcharge
+    from orders.models import CustomWorkRequest
+
+    type(payment.migration).objects.filter(pk=payment.migration_id).update(
+        paid_at=timezone.now(), record_count=10)
+    surcharge = Surcharge.objects.create(
+        migration=payment.migration, records_ordered=10, records_at_start=20,
+        unit_price_usd=Decimal("1"), amount_usd=Decimal("10"), source="admin",
+        created_at=timezone.now())
+    work = CustomWorkRequest.objects.create(customer=owner, description="Custom import",
+                                            status="quoted", price=Money(100, "USD"),
+                                            timeframe_days=5)
     return {
         "migration_id": quoted_m.migration_id, "number": invoice.number,
         "pk": {"billing:refund_detail": request.pk,
-               "billing:data_deletion_confirm": deletion.pk},
+               "billing:data_deletion_confirm": deletion.pk,
+               "billing:pay_surcharge": surcharge.pk, "billing:pay_custom_work": work.pk,
+               "billing:payment_cancel": PaymentFactory(
+                   migration=quoted_m, status="pending").pk},
         "booking_id": _booking(owner).pk,
         "payment_id": payment.pk,
     }
 
 
-POST_ONLY = {"data_deletion_confirm", "pay_cancel"}
+POST_ONLY = {"data_deletion_confirm", "pay_cancel", "payment_cancel"}
 
 
 def test_another_customers_ids_are_404_on_every_page(client, sandbox):
@@ -288,7 +303,7 @@ def test_another_customers_ids_are_404_on_every_page(client, sandbox):
             if method is client.post or pattern.name not in POST_ONLY:
                 assert resp.status_code == 404, (url, method)
         walked += 1
-    assert walked == 8
+    assert walked == 11
     assert counts() == before
 
 

@@ -8,7 +8,7 @@ from djmoney.money import Money
 
 from billing import services
 from billing.choices import PaymentMethod, PaymentPurpose, PaymentStatus
-from billing.models import Invoice, Payment, TaxRule
+from billing.models import Invoice, Payment, Surcharge, TaxRule
 from billing.selectors import payment_totals
 from orders.choices import MigrationStatus
 from tests.factories.billing import (
@@ -220,33 +220,40 @@ def test_expiry_task_and_schedule_are_registered(orders_contract):
     assert expire_payments.delay().get() == 0
 
 
-# BIL-5: surcharges -------------------------------------------------------------------
+# BIL-5: surcharges (the whole path: tests/journeys/test_surcharge.py) ----------------
 
 def test_surcharge_for_new_records_at_the_per_record_price():
-    """BIL-5: 150 new records on a 1000-record order of 1000 USD → 150.00 USD."""
+    """BIL-5: 150 new records on a 1000-record order of 1000 USD → 150.00 USD; the
+    support plan is not per record."""
     m = priced_migration({"migration": "1000.00", "support_plan": "300.00"},
-                         status=MigrationStatus.PAID, paid_at=T0)
-    p = services.surcharge_create(migration=m, ordered_records=1000, new_records=150,
-                                  method=PaymentMethod.CARD, actor=None, now=T0)
+                         status=MigrationStatus.PAID, paid_at=T0, record_count=1000)
+    surcharge = services.surcharge_raise(migration=m, records_at_start=1150, actor=None,
+                                         now=T0)
+    assert surcharge.amount_usd == Decimal("150.00")
+    assert surcharge.unit_price_usd == Decimal("1.000000")
+    p = services.surcharge_payment_start(surcharge=surcharge, method=PaymentMethod.CARD,
+                                         actor=None, now=T0)
     assert p.purpose == PaymentPurpose.SURCHARGE
     assert p.amount == Money(Decimal("150.00"), "USD")
-    line = m.quote_lines.get(kind="surcharge")
-    assert line.amount == Money(Decimal("150.00"), "USD")
 
 
 def test_surcharge_per_record_price_keeps_decimals():
-    """BIL-5: 999.99 USD for 3 records, 1 new → 333.33 (Decimal, rounded once)."""
-    m = priced_migration({"migration": "999.99"}, status=MigrationStatus.PAID, paid_at=T0)
-    p = services.surcharge_create(migration=m, ordered_records=3, new_records=1,
-                                  method=PaymentMethod.CARD, actor=None, now=T0)
-    assert p.amount.amount == Decimal("333.33")
+    """BIL-5: 999.99 USD for 3 records, 1 new → 333.33 (Decimal, rounded once); the
+    discount is in the per-record price."""
+    m = priced_migration({"migration": "999.99"}, status=MigrationStatus.PAID, paid_at=T0,
+                         record_count=3)
+    surcharge = services.surcharge_raise(migration=m, records_at_start=4, actor=None, now=T0)
+    assert surcharge.amount_usd == Decimal("333.33")
 
 
-def test_no_surcharge_after_the_migration_started():
-    """BIL-5: only records created between the payment and the start."""
-    m = priced_migration(status=MigrationStatus.RUNNING, paid_at=T0,
-                         started_at=T0 + dt.timedelta(days=1))
-    with pytest.raises(ValidationError, match="has started"):
-        services.surcharge_create(migration=m, ordered_records=10, new_records=1,
-                                  method=PaymentMethod.CARD, actor=None, now=T0)
-    assert not m.quote_lines.filter(kind="surcharge").exists()
+@pytest.mark.parametrize("fields, message", [
+    ({"status": MigrationStatus.CONFIRMED}, "paid order only"),
+    ({"status": MigrationStatus.STOPPED, "paid_at": T0}, "stopped"),
+    ({"kind": "delta", "status": MigrationStatus.PAID, "paid_at": T0}, "full migrations"),
+])
+def test_no_surcharge_on_an_order_it_does_not_apply_to(fields, message):
+    """BIL-5: a paid full migration still in the vendor's care only."""
+    m = priced_migration(record_count=10, **fields)
+    with pytest.raises(ValidationError, match=message):
+        services.surcharge_raise(migration=m, records_at_start=20, actor=None, now=T0)
+    assert not Surcharge.objects.exists()

@@ -62,8 +62,15 @@ class Command(BaseCommand):
             if manager is not None:
                 services.customer_assign_manager(customer=customer, manager=manager, actor=None)
             made.append(("Customer", email, password))
+        from slaportal.demo import seed_orders
+
+        if manager is None:
+            manager = User.objects.filter(email__iexact=STAFF[1][0]).first()
+        orders_made = seed_orders(manager=manager)
+        for line in orders_made:
+            self.stdout.write(f"  demo: {line}")
         if not made:
-            self.stdout.write("Demo data present already; no account created.")
+            self.stdout.write("Demo accounts present already; no account created.")
             return
         self.stdout.write(self.style.WARNING("Demo accounts (passwords are shown only now):"))
         for role, email, password in made:
