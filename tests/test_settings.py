@@ -62,3 +62,26 @@ def test_check_deploy_is_clean_in_production_mode():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_create_nothing_as_they_load(tmp_path):
+    """Issue 14: in production mode the settings only read the environment — no var/
+    directory, no key file, no broker folders, no static root appear on import."""
+    var = tmp_path / "var-not-created"
+    result = _run(
+        "check", DJANGO_DEBUG="false", SECRET_KEY="k3y-" + "a1B2c3D4e5" * 6,
+        ALLOWED_HOSTS="portal.example.com", ACCESS_DETAILS_KEYS=KEY, VAR_DIR=str(var),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", CELERY_BROKER_URL="filesystem://",
+    )
+    assert result.returncode == 0, result.stderr
+    assert not var.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_the_embedded_run_keeps_its_files_under_var_dir(tmp_path):
+    """The development default: keys, the local broker and static root under VAR_DIR."""
+    var = tmp_path / "var"
+    result = _run("check", DJANGO_DEBUG="true", VAR_DIR=str(var), DATABASE_URL="")
+    assert result.returncode == 0, result.stderr
+    assert {"secret_key", "access_details_key", "celery", "static"} <= {
+        p.name for p in var.iterdir()}
