@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "djmoney",
     "simple_history",
+    "health_check",
     "slaportal.accounts",
     "slaportal.calendars",
     "orders",
@@ -231,6 +232,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # The proxy's and the orchestrator's probes reach the health checks over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

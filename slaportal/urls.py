@@ -10,5 +10,6 @@ urlpatterns = [
     path("support/", include("support.urls")),
     path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
+    path("health/", include("slaportal.health")),
 ]
 

@@ -63,3 +63,24 @@ def test_worker_runs_task_enqueued_from_django(worker):
         assert result.successful()
     finally:
         celery_app.conf.task_always_eager = previous
+
+
+@pytest.mark.django_db
+def test_the_jobs_health_check_sees_a_real_worker_answer(worker, client):
+    """Issue 14: /health/jobs/ pings the workers over the real Redis broker and finds
+    one consuming each queue (here the test worker's own)."""
+    import time
+
+    default_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = worker
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            body = client.get("/health/jobs/?format=json").json()
+            ping_result = next(v for k, v in body.items() if k.startswith("Ping("))
+            if ping_result == "OK" or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+    finally:
+        celery_app.conf.task_default_queue = default_queue
+    assert ping_result == "OK"
