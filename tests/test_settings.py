@@ -81,7 +81,8 @@ def test_production_settings_create_nothing_as_they_load(tmp_path):
 def test_the_embedded_run_keeps_its_files_under_var_dir(tmp_path):
     """The development default: keys, the local broker and static root under VAR_DIR."""
     var = tmp_path / "var"
-    result = _run("check", DJANGO_DEBUG="true", VAR_DIR=str(var), DATABASE_URL="")
+    result = _run("check", DJANGO_DEBUG="true", VAR_DIR=str(var), DATABASE_URL="",
+                  CELERY_BROKER_URL="filesystem://")
     assert result.returncode == 0, result.stderr
     assert {"secret_key", "access_details_key", "celery", "static"} <= {
         p.name for p in var.iterdir()}
