@@ -39,7 +39,8 @@ from billing.models import Payment, RefundRequest  # noqa: E402
 from orders.models import Migration  # noqa: E402
 from orders.models.core import MIGRATION_ID_ALPHABET, MIGRATION_ID_LENGTH  # noqa: E402
 from slaportal.accounts.models import Customer, User  # noqa: E402
-from support.models import Breach, SupportPlan, Ticket, TicketMessage  # noqa: E402
+from slaportal.plans.models import SupportPlan  # noqa: E402
+from support.models import Breach, Ticket, TicketMessage  # noqa: E402
 
 HEAVY_EMAIL = "heavy@scale.example"
 TYPICAL_EMAIL = "customer00042@scale.example"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from slaportal.accounts.choices import ProductLine
-from support.models import SupportPlan
+from slaportal.plans.models import SupportPlan
 
 from .choices import AccessSide, AssistedTier, RemigrationReason
 from .models import InsurancePlan, MigrationOption, Platform

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from slaportal.accounts.choices import ProductLine
 from slaportal.accounts.decorators import customer_required
 from slaportal.calendars.selectors import business_calendar
-from support.models import SupportPlan
+from slaportal.plans.models import SupportPlan
 
 from .choices import AccessSide, CustomWorkStatus, EventSource, MigrationKind
 from .choices import MigrationStatus as S

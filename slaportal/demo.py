@@ -29,7 +29,7 @@ from orders import services as orders
 from orders.choices import AccessSide
 from orders.models import Migration, Platform
 from slaportal.accounts.models import Customer
-from support.models import SupportPlan
+from slaportal.plans.models import SupportPlan
 
 
 def _order(customer, manager, *, line, source, target, records, plan=None):

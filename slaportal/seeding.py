@@ -24,8 +24,7 @@ SEEDS = [
     SeedMigration(
         "slaportal.calendars.migrations.0002_seed_calendars", "seed", "calendars.BusinessCalendar"
     ),
-    SeedMigration("support.migrations.0002_seed_plans", "seed", "support.SupportPlan"),
-    SeedMigration("support.migrations.0005_seed_plan_prices", "seed", "support.SupportPlan"),
+    SeedMigration("slaportal.plans.migrations.0002_seed_plans", "seed", "plans.SupportPlan"),
     SeedMigration(
         "support.migrations.0004_seed_support_settings", "seed", "support.SupportSettings"
     ),

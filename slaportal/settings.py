@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "health_check",
     "slaportal.accounts",
     "slaportal.calendars",
+    "slaportal.plans",
     "orders",
     "support",
     "billing",

@@ -12,3 +12,26 @@ class SupportConfig(AppConfig):
 
         # CAL-8: a calendar change recomputes the open tickets counted on it.
         register_deadline_owner("support.tickets")(recompute_ticket_deadlines)
+
+        from orders.holds import register_archive_hold
+
+        # ORD-15: a customer's open ticket about a migration holds its archive.
+        register_archive_hold("support.open_tickets", exists=_open_tickets_about,
+                              describe=_open_tickets_described)
+
+
+def _open_tickets_about():
+    from django.db.models import OuterRef
+
+    from .choices import OPEN_TICKET_STATUSES
+    from .models import Ticket
+
+    return Ticket.objects.filter(migration=OuterRef("pk"), status__in=OPEN_TICKET_STATUSES)
+
+
+def _open_tickets_described(migration) -> list[str]:
+    from .choices import OPEN_TICKET_STATUSES
+
+    return [f"Open ticket {ticket.reference}: {ticket.subject}"
+            for ticket in migration.tickets.filter(status__in=OPEN_TICKET_STATUSES)
+            .order_by("pk")]

@@ -1,12 +1,6 @@
 from django.db import models
 
-
-class TargetUnit(models.TextChoices):
-    """SUP-5: how a response target is counted."""
-
-    BUSINESS_HOURS = "business_hours", "business hours"
-    BUSINESS_DAYS = "business_days", "business days"
-    CALENDAR_HOURS = "calendar_hours", "calendar hours"
+from slaportal.plans.choices import TargetUnit  # noqa: F401  (SUP-5, kept importable here)
 
 
 class Channel(models.TextChoices):

@@ -38,7 +38,7 @@ class Migration(models.Model):
         max_length=20, choices=MigrationStatus.choices, default=MigrationStatus.QUOTED
     )
     support_plan = models.ForeignKey(
-        "support.SupportPlan",
+        "plans.SupportPlan",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

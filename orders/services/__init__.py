@@ -8,6 +8,7 @@ from .access import (
     access_reminders_send,
     access_verify,
 )
+from .base import migration_transition, migrations_transition_bulk
 from .custom_work import (
     custom_work_accept,
     custom_work_acceptance_ends,
@@ -51,10 +52,8 @@ from .lifecycle import (
     migration_start,
     migration_started,
     migration_stop,
-    migration_transition,
     migration_validate,
     migrations_payment_cancelled_bulk,
-    migrations_transition_bulk,
 )
 from .nonprofit import nonprofit_apply, nonprofit_review, nonprofit_weekly_digest
 from .packages import (

@@ -17,7 +17,7 @@ from .. import crypto
 from ..choices import AccessSide, EventSource, MigrationKind, MigrationStatus
 from ..errors import OrderError
 from ..models import AccessDetail, AccessFailure, Migration, MigrationEvent, OrdersSettings
-from .lifecycle import lock, migration_note, migration_transition
+from .base import lock, migration_note, migration_transition
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from slaportal.jobs import Step, drain
 from ..choices import CustomWorkStatus as C
 from ..errors import OrderError
 from ..models import CustomWorkRequest, OrdersSettings
-from .lifecycle import lock
+from .base import lock
 
 NEXT: dict[str, frozenset[str]] = {
     C.REQUESTED: frozenset({C.REQUIREMENTS}),

@@ -10,7 +10,7 @@ from slaportal.accounts.choices import ProductLine
 from ..choices import MigrationKind
 from ..errors import OrderError
 from ..models import Migration, OrdersSettings, Platform
-from .lifecycle import lock
+from .base import lock
 
 
 def demo_limit(line: str) -> int:

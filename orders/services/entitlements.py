@@ -21,7 +21,7 @@ from slaportal.jobs import Step, drain
 from ..choices import EventSource, MigrationKind, MigrationStatus, RemigrationReason
 from ..errors import OrderError
 from ..models import Migration, OrdersSettings
-from .lifecycle import lock, migration_note, migration_transition
+from .base import lock, migration_note, migration_transition
 
 S = MigrationStatus
 DONE = (S.COMPLETED, S.VALIDATED)
@@ -238,7 +238,7 @@ def pauses_auto_resume(*, now: dt.datetime | None = None, batch: int = 500,
                        budget_seconds: float | None = None) -> int:
     """Beat job (ORD-9): a pause that reached 5 days resumes by itself (a batch moves in
     one bulk transition; a migration resumed meanwhile is no longer selected)."""
-    from .lifecycle import migrations_transition_bulk
+    from .base import migrations_transition_bulk
 
     now = now or timezone.now()
     limit = now - dt.timedelta(days=OrdersSettings.load().max_pause_days)

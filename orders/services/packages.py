@@ -32,7 +32,7 @@ from ..models import (
     PackageTier,
     ServicePackage,
 )
-from .lifecycle import migration_note
+from .base import migration_note
 
 PACKAGE_CALENDAR = "cms-tech"
 ASSISTED_DAYS_CALENDAR = "cms-tech"

@@ -17,12 +17,13 @@ from django.utils import timezone
 
 from slaportal.accounts.choices import ProductLine
 from slaportal.jobs import Step, drain
-from support.models import SupportPlan
-from support.services.plans import plan_periods_close
+from slaportal.plans.models import SupportPlan
+from slaportal.plans.services import plan_periods_close
 
 from ..choices import MigrationKind, MigrationStatus
+from ..holds import hold_reasons, no_hold
 from ..models import AccessDetail, DataSample, Migration, MigrationLog, OrdersSettings
-from .lifecycle import migrations_transition_bulk
+from .base import migrations_transition_bulk
 
 S = MigrationStatus
 DEFAULT_RETENTION_DAYS = 5
@@ -62,24 +63,12 @@ def _archive_step(eligible: Q, *, now: dt.datetime, note: str, order: str):
     return step
 
 
-def ticket_holds():
-    """ORD-15: the customer's open tickets about a migration (OuterRef "pk")."""
-    from support.choices import OPEN_TICKET_STATUSES
-    from support.models import Ticket
-
-    return Ticket.objects.filter(migration=OuterRef("pk"), status__in=OPEN_TICKET_STATUSES)
-
-
 def archive_holds(migration: Migration) -> list[str]:
     """Why this migration's information is kept past its retention, for staff."""
-    from support.choices import OPEN_TICKET_STATUSES
-
     holds = []
     if migration.problem_open:
         holds.append(f"Problem reported: {migration.problem_reason or 'no reason given'}")
-    for ticket in migration.tickets.filter(status__in=OPEN_TICKET_STATUSES).order_by("pk"):
-        holds.append(f"Open ticket {ticket.reference}: {ticket.subject}")
-    return holds
+    return holds + hold_reasons(migration)
 
 
 def retention_due(now: dt.datetime) -> Q:
@@ -102,7 +91,7 @@ def retention_due(now: dt.datetime) -> Q:
         & ~Q(kind=MigrationKind.DEMO) & by_plan
         # ORD-15: a problem the customer reported in an open ticket holds the archive
         # until the ticket is solved.
-        & ~Exists(ticket_holds())
+        & no_hold()
         # ORD-13: an insured migration keeps its information while restarts remain possible
         & (Q(insurance_until__isnull=True) | Q(insurance_until__lte=now))
     )

@@ -7,7 +7,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from slaportal.admin_base import CappedCountPaginator, IndexedSearchMixin
 
-from .choices import ProductLine
 from .models import Customer, User
 
 
@@ -65,42 +64,9 @@ class CustomerAdmin(IndexedSearchMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     paginator = CappedCountPaginator
 
-    readonly_fields = ["support_plans"]
-
     @admin.display(ordering="user__email", description="e-mail")
     def email(self, obj: Customer) -> str:
         return obj.user.email
-
-    @admin.display(description="support plans (SUP-10)")
-    def support_plans(self, obj: Customer):
-        """The plan serving each line now, and every plan bought with an order."""
-        from django.apps import apps
-        from django.utils import timezone
-        from django.utils.html import format_html, format_html_join
-
-        from support.selectors import customer_plan
-
-        if obj.pk is None:
-            return "—"
-        now = timezone.now()
-        current = format_html_join(", ", "{}: <strong>{}</strong>", (
-            (ProductLine(line).label, customer_plan(customer=obj, line=line).name)
-            for line in obj.product_lines
-        ))
-        periods = apps.get_model("support", "PlanPeriod").objects.filter(
-            customer=obj).select_related("plan", "migration")[:50]
-        rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                                "<td>{}</td></tr>", (
-            (p.plan.name, p.migration.migration_id if p.migration else "—",
-             timezone.localtime(p.starts_at).strftime("%Y-%m-%d %H:%M"),
-             timezone.localtime(p.ends_at).strftime("%Y-%m-%d %H:%M") if p.ends_at else
-             ("serving now" if p.is_open_at(now) else "—"), p.end_reason or "")
-            for p in periods
-        ))
-        return format_html(
-            "<p>Now: {}</p><table><tr><th>plan</th><th>bought with</th><th>from (Kyiv)</th>"
-            "<th>until (Kyiv)</th><th>why it ended</th></tr>{}</table>",
-            current or "—", rows or format_html("<tr><td colspan=5>No plan bought yet.</td></tr>"))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "account_manager":

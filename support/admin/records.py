@@ -15,12 +15,10 @@ from django.utils.html import format_html
 from support import services
 from support.models import (
     Breach,
-    CustomerPlan,
     ExtraHoursApproval,
     InboundEmail,
     PackageHoursEntry,
     SupportAccessGrant,
-    SupportPlan,
     SupportSettings,
     SupportStop,
     TerminationRight,
@@ -176,21 +174,6 @@ class SupportStopAdmin(HistoryAdmin):
         self.message_user(request, "Support resumed.", messages.SUCCESS)
 
 
-@admin.register(CustomerPlan)
-class CustomerPlanAdmin(HistoryAdmin):
-    list_display = ["customer", "line", "plan", "updated_at"]
-    list_select_related = ["customer__user", "plan"]
-    list_filter = ["line", "plan"]
-    search_fields = ["customer__user__email"]
-    raw_id_fields = ["customer"]
-    fields = ["customer", "plan"]
-
-    def save_model(self, request, obj, form, change):
-        row = services.customer_plan_set(customer=form.cleaned_data["customer"],
-                                         plan=form.cleaned_data["plan"], actor=request.user)
-        obj.pk = row.pk
-
-
 @admin.register(WeekendBooking)
 class WeekendBookingAdmin(ReadOnlyAdmin):
     list_display = ["customer", "day", "hours", "price", "status", "paid_at"]
@@ -315,11 +298,3 @@ class SupportSettingsAdmin(HistoryAdmin):
 
     def has_add_permission(self, request) -> bool:
         return request.user.is_superuser and not SupportSettings.objects.exists()
-
-
-@admin.register(SupportPlan)
-class SupportPlanAdmin(HistoryAdmin):
-    list_display = ["name", "code", "line", "calendar", "priority_rank", "response_amount",
-                    "response_unit", "update_amount", "update_unit", "price", "is_active"]
-    list_select_related = ["calendar"]
-    list_filter = ["line", "is_active"]

@@ -1,5 +1,7 @@
 """Every write of the support app (one module per area)."""
 
+from slaportal.plans.services import customer_plan_set, plan_period_open, plan_periods_close
+
 from .bookings import (
     weekend_booking_cancel,
     weekend_booking_create,
@@ -11,13 +13,11 @@ from .clocks import recompute_ticket_deadlines, ticket_recompute_clocks
 from .customers import (
     access_grant,
     access_revoke,
-    customer_plan_set,
     support_resume,
     support_stop,
 )
 from .inbound import inbound_email_process
 from .packages import package_extra_hours_approve, package_hours_log
-from .plans import plan_period_open, plan_periods_close
 from .sla import breach_exclude, sla_sweep, termination_evaluate
 from .tickets import (
     SupportStopped,

@@ -18,9 +18,10 @@ from django.utils import timezone
 from slaportal.bulk import bulk_update_values, history_snapshot
 from slaportal.calendars.durations import deadline_after
 from slaportal.calendars.selectors import business_calendar, business_calendars
+from slaportal.plans.models import SupportPlan
 
 from ..choices import OPEN_TICKET_STATUSES, Channel, Metric, TargetUnit, TicketStatus
-from ..models import SupportPlan, SupportSettings, Ticket
+from ..models import SupportSettings, Ticket
 
 DUE_FIELD = {
     Metric.FIRST_RESPONSE: "first_response_due_at",

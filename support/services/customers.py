@@ -5,21 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from ..models import CustomerPlan, SupportAccessGrant, SupportPlan, SupportStop
+from ..models import SupportAccessGrant, SupportStop
 from .common import notify, now_or, require_perm
 
 
 @transaction.atomic
-def customer_plan_set(*, customer, plan: SupportPlan, actor) -> CustomerPlan:
-    """One plan per product line: setting a plan replaces the line's previous one."""
-    if not plan.is_active:
-        raise ValidationError(f"The plan {plan} is no longer offered.")
-    row, _ = CustomerPlan.objects.update_or_create(
-        customer=customer, line=plan.line, defaults={"plan": plan}
-    )
-    return row
-
-
 @transaction.atomic
 def support_stop(*, customer, actor, reason: str, now=None) -> SupportStop:
     """SUP-4: a manager stops support for a customer; nothing is deleted."""

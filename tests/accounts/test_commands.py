@@ -76,7 +76,7 @@ def test_seed_demo_shows_each_order_and_billing_path_once():
     makes nothing more."""
     from billing.models import DataDeletionConfirmation, Payment, Surcharge
     from orders.models import CustomWorkRequest
-    from support.models import PlanPeriod
+    from slaportal.plans.models import PlanPeriod
 
     out = io.StringIO()
     call_command("seed_demo", stdout=out)

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 # What each role finds on the admin index: "app_label.model" -> the actions it may take.
 # Each app states its part in tests/<app>/admin_visibility.py; they are merged here.
-APPS = ("accounts", "calendars", "orders", "support", "billing")
+APPS = ("accounts", "calendars", "plans", "orders", "support", "billing")
 
 
 def _expected(role: str) -> dict[str, set[str]]:

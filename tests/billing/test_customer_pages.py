@@ -328,7 +328,7 @@ def test_order_built_by_the_orders_services_confirms_and_pays(client, sandbox,
     from orders import services as orders_services
     from orders.choices import QuoteLineKind
     from orders.models import InsurancePlan, Platform
-    from support.models import SupportPlan
+    from slaportal.plans.models import SupportPlan
 
     customer = CustomerFactory()
     m = orders_services.quote_build(

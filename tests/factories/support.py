@@ -9,7 +9,7 @@ import factory
 
 from orders.choices import MigrationStatus
 from orders.models import PackageTier, ServicePackage
-from support.models import CustomerPlan, SupportPlan
+from slaportal.plans.models import CustomerPlan, SupportPlan
 
 from .accounts import CustomerFactory
 from .orders import MigrationFactory

@@ -17,7 +17,8 @@ from billing.models import Payment
 from billing.selectors import checkout_url
 from orders import services as orders
 from orders.choices import MigrationStatus
-from support.models import PlanPeriod, SupportPlan, Ticket
+from slaportal.plans.models import PlanPeriod, SupportPlan
+from support.models import Ticket
 from tests.factories import StaffFactory
 from tests.factories.billing import priced_migration
 from tests.orders.conftest import verify_access
@@ -125,9 +126,9 @@ def test_a_refund_that_stops_the_migration_ends_the_plan_and_staff_see_the_histo
 
 def test_paying_twice_for_the_same_order_opens_one_period(client, sandbox):
     """A repeated payment notification (or a retried task) never opens a second period."""
-    from support.services import plan_period_open
+    from slaportal.plans.services import plan_period_open
 
     m, _ = _buy(client, "premium")
-    assert plan_period_open(migration=m, at=timezone.now()) == PlanPeriod.objects.get()
+    assert plan_period_open(migration=m, bought=True, at=timezone.now()) == PlanPeriod.objects.get()
     assert PlanPeriod.objects.count() == 1
     assert Decimal(m.support_plan.price.amount) > 0

@@ -13,7 +13,7 @@ from billing.choices import PaymentStatus, RefundReason
 from billing.models import DataDeletionConfirmation
 from billing.selectors import customer_pending_data_deletions
 from orders.choices import MigrationStatus
-from support.models import PlanPeriod
+from slaportal.plans.models import PlanPeriod
 from tests.billing.test_ipn import _key, fields_for, pending_payment, post  # noqa: F401
 from tests.factories import StaffFactory
 

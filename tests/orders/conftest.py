@@ -7,7 +7,7 @@ from orders import services
 from orders.choices import AccessSide
 from orders.models import Platform
 from slaportal.accounts.roles import Role
-from support.models import SupportPlan
+from slaportal.plans.models import SupportPlan
 from tests.factories import CustomerFactory, StaffFactory
 
 KYIV = ZoneInfo("Europe/Kyiv")

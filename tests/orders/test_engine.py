@@ -173,7 +173,7 @@ def test_get_is_not_allowed(client):
 def test_records_check_is_closed_by_the_team(post, ready, manager):
     """SUP-10: the check of skipped/failed records is recorded as done, once."""
     from orders.errors import OrderError
-    from support.models import SupportPlan
+    from slaportal.plans.models import SupportPlan
 
     Migration.objects.filter(pk=ready.pk).update(
         support_plan=SupportPlan.objects.get(code="signature"))

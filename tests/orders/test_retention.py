@@ -144,7 +144,8 @@ def test_an_open_ticket_about_the_migration_holds_its_archive(completed, admin_c
     solved, the next run archives it."""
     from django.urls import reverse
 
-    from support.models import SupportPlan, Ticket
+    from slaportal.plans.models import SupportPlan
+    from support.models import Ticket
 
     m = completed(plan_code="standard", completed_at=DONE)
     plan = SupportPlan.objects.get(code="standard")

@@ -18,8 +18,9 @@ from django.utils import timezone
 from billing.choices import PaymentPurpose
 from slaportal.accounts.roles import Role
 from slaportal.admin_base import CappedCountPaginator, looks_like_migration_id
+from slaportal.plans.models import SupportPlan
 from support.choices import TicketStatus
-from support.models import Breach, SupportPlan, Ticket, WeekendBooking
+from support.models import Breach, Ticket, WeekendBooking
 from tests.factories import CustomerFactory, PaymentFactory, StaffFactory
 from tests.factories.orders import MigrationFactory
 

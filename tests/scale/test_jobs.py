@@ -17,8 +17,9 @@ from orders import services as orders
 from orders.choices import MigrationStatus
 from orders.models import Migration, MigrationEvent
 from slaportal.jobs import Step, drain
+from slaportal.plans.models import SupportPlan
 from support.choices import TicketStatus
-from support.models import Breach, SlaWarning, SupportPlan, Ticket
+from support.models import Breach, SlaWarning, Ticket
 from support.services.sla import breaches_record_due, warnings_send_due
 from tests.factories import PaymentFactory
 from tests.factories.billing import priced_migration

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from slaportal.accounts.roles import Role
-from support.models import CustomerPlan, SupportPlan
+from slaportal.plans.models import CustomerPlan, SupportPlan
 from support.services import ticket_create
 from tests.factories import CustomerFactory, StaffFactory, SupportMigrationFactory
 

@@ -222,7 +222,7 @@ def test_manager_approves_extra_hours_and_engineer_logs_them(client, manager, en
 
 def test_termination_watch_lists_flagged_customers(client, manager, open_ticket, customer):
     """SUP-9 account managers watch the right of termination per customer and month."""
-    from support.models import SupportPlan
+    from slaportal.plans.models import SupportPlan
 
     SupportPlan.objects.filter(code="standard").update(response_amount=1,
                                                        response_unit="calendar_hours")

@@ -69,7 +69,7 @@ def test_holiday_under_traditional_policy_in_a_martial_law_year(open_ticket):
 
 def test_calendar_hours_target_counts_real_time_across_dst(open_ticket):
     """SUP-5 a target in calendar hours counts elapsed time (23-hour DST Sunday)."""
-    from support.models import SupportPlan
+    from slaportal.plans.models import SupportPlan
 
     SupportPlan.objects.filter(code="standard").update(response_unit="calendar_hours")
     ticket = open_ticket("standard", now=kyiv(2025, 3, 29, 12))  # 10:00 UTC

@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from slaportal.plans.models import SupportPlan
 from support.choices import ExclusionReason, Metric
-from support.models import Breach, SlaWarning, SupportPlan, TerminationRight
+from support.models import Breach, SlaWarning, TerminationRight
 from support.selectors import termination_rights_for
 from support.services import breach_exclude, sla_sweep, ticket_assign, ticket_reply
 from support.tasks import sla_sweep as sla_sweep_task

@@ -37,7 +37,7 @@ def test_one_plan_per_line_is_a_database_constraint(customer):
     """SUP-10 a customer has one plan per product line."""
     from django.db import IntegrityError, transaction
 
-    from support.models import CustomerPlan, SupportPlan
+    from slaportal.plans.models import CustomerPlan, SupportPlan
 
     set_plan(customer, "premium")
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -1,4 +1,5 @@
-"""SUP-10: plans bought with an order serve the customer while the order is in care.
+"""SUP-10: the plan a customer holds, and plans bought with an order serving them
+while the order is in care.
 
 Orders calls these when an order's payment completes (the period opens) and when the
 migration leaves the vendor's care (archived, stopped, payment cancelled: it ends).
@@ -9,23 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from ..models import PlanPeriod
+from .models import CustomerPlan, PlanPeriod, SupportPlan
 
 
-def plan_period_open(*, migration, at: dt.datetime) -> PlanPeriod | None:
+def plan_period_open(*, migration, bought: bool, at: dt.datetime) -> PlanPeriod | None:
     """The plan bought with ``migration`` starts serving its customer at ``at``; a
-    second call for the same order changes nothing. None when the order holds no plan
-    of its own line."""
-    from orders.choices import QuoteLineKind
-
+    second call for the same order changes nothing. None when the order did not buy a
+    plan (``bought``: the order priced one; a re-migration carries its parent's plan for
+    the entitlements, but that plan was bought, and serves, with the parent) or its plan
+    is of another line."""
     plan = migration.support_plan
-    if plan is None or plan.line != migration.line:
-        return None
-    # Bought means priced into this order (a re-migration carries its parent's plan for
-    # the entitlements, but the plan was bought, and serves, with the parent).
-    if not migration.quote_lines.filter(kind=QuoteLineKind.SUPPORT_PLAN).exists():
+    if not bought or plan is None or plan.line != migration.line:
         return None
     existing = PlanPeriod.objects.filter(migration=migration, ends_at__isnull=True).first()
     if existing is not None:
@@ -48,3 +46,14 @@ def plan_periods_close(*, migration_ids: list[int], at: dt.datetime, reason: str
     return PlanPeriod.objects.filter(migration_id__in=migration_ids,
                                      ends_at__isnull=True).update(
         ends_at=at, end_reason=reason[:200])
+
+
+def customer_plan_set(*, customer, plan: SupportPlan, actor) -> CustomerPlan:
+    """One default plan per product line: setting a plan replaces the line's previous
+    one."""
+    if not plan.is_active:
+        raise ValidationError(f"The plan {plan} is no longer offered.")
+    row, _ = CustomerPlan.objects.update_or_create(
+        customer=customer, line=plan.line, defaults={"plan": plan}
+    )
+    return row
