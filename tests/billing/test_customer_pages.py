@@ -418,6 +418,11 @@ def test_the_tax_of_the_chosen_country_and_none_for_the_united_states(client, or
         payment = Payment.objects.get(migration=m)
         assert payment.billing_country == country.upper()
         assert (payment.tax_usd > 0) is taxed
+        # the order page shows the tax as its own line and the total charged with it
+        page = client.get(reverse("billing:pay", args=[m.migration_id])).content.decode()
+        assert f'<td id="tax">{payment.tax_usd}</td>' in page
+        assert f'<td id="charged">{payment.total_usd}</td>' in page
+        assert ("VAT for DE" in page) is taxed
 
 
 def test_a_pending_card_payment_links_back_to_the_checkout(client, sandbox):
