@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from orders.choices import CustomWorkStatus, MigrationStatus
 from orders.models import CustomWorkRequest, Migration
 from slaportal.accounts.decorators import customer_required
+from slaportal.net import client_ip
 from slaportal.paging import customer_page
 from support.choices import BookingStatus
 from support.models import WeekendBooking
@@ -64,7 +65,7 @@ def paypro_ipn(request: HttpRequest) -> HttpResponse:
     notification = ipn.ipn_receive(
         raw_body=raw_body,
         fields=fields,
-        remote_addr=request.META.get("REMOTE_ADDR"),
+        remote_addr=client_ip(request),  # behind the proxy: the provider's address
     )
     return HttpResponse(f"OK {notification.pk}", content_type="text/plain")
 

@@ -74,6 +74,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The public address of the portal, used in e-mails sent outside a request.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The portal's name in e-mails (the password reset is signed "The SLA Portal team").
+SITE_NAME = env.str("SITE_NAME", default="SLA Portal")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -186,6 +188,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # are accepted (never by default in production), and the hosted checkout address.
 PAYPRO_IPN_VALIDATION_KEY = env.str("PAYPRO_IPN_VALIDATION_KEY", default="")
 PAYPRO_IPN_ALLOWED_IPS = env.list("PAYPRO_IPN_ALLOWED_IPS", default=[])
+# Proxies in front of gunicorn that append to X-Forwarded-For (slaportal.net.client_ip):
+# 1 behind one nginx; 0 when gunicorn faces the clients.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 PAYPRO_ALLOW_TEST_MODE = env.bool("PAYPRO_ALLOW_TEST_MODE", default=DEBUG)
 PAYPRO_CHECKOUT_URL = env.str("PAYPRO_CHECKOUT_URL", default="")
 # The sandbox checkout plays the provider offline; it exists only in debug mode.

@@ -4,6 +4,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 
 from . import services
@@ -73,3 +74,19 @@ class SignUpForm(forms.Form):
         except ValidationError as exc:
             self.add_error(None, exc)
             raise
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    """The reset link points at SITE_URL (not at whatever Host the request named — behind
+    a proxy, or forged) and the e-mail is signed with the portal's name."""
+
+    def save(self, **kwargs):
+        from urllib.parse import urlsplit
+
+        from django.conf import settings
+
+        site = urlsplit(settings.SITE_URL)
+        kwargs.update(domain_override=site.netloc, use_https=site.scheme == "https")
+        kwargs["extra_email_context"] = {**(kwargs.get("extra_email_context") or {}),
+                                         "site_name": settings.SITE_NAME}
+        return super().save(**kwargs)

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .forms import PortalPasswordResetForm
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
@@ -10,5 +11,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
+    path("password_reset/", auth_views.PasswordResetView.as_view(
+        form_class=PortalPasswordResetForm), name="password_reset"),
     path("", include("django.contrib.auth.urls")),
 ]

@@ -378,6 +378,26 @@ def test_notifications_from_other_addresses_are_refused_when_a_list_is_set(clien
     assert payment.status == PaymentStatus.PENDING
 
 
+def test_behind_the_proxy_the_allowlist_reads_the_forwarded_address(client, settings,
+                                                                    orders_contract):
+    """BIL-2/issue 14: behind one trusted proxy REMOTE_ADDR is the proxy; the provider's
+    address is the last X-Forwarded-For hop, and an address the sender put further left
+    (spoofed) is not believed."""
+    settings.PAYPRO_IPN_ALLOWED_IPS = ["198.199.123.239"]
+    settings.TRUSTED_PROXY_COUNT = 1
+    spoofed = pending_payment()
+    post(client, fields_for(spoofed, order_id="1"), REMOTE_ADDR="10.0.0.2",
+         HTTP_X_FORWARDED_FOR="198.199.123.239, 203.0.113.7")
+    n = ProviderNotification.objects.get()
+    assert n.verdict == NotificationVerdict.REJECTED and n.remote_addr == "203.0.113.7"
+    real = pending_payment()
+    post(client, fields_for(real, order_id="2"), REMOTE_ADDR="10.0.0.2",
+         HTTP_X_FORWARDED_FOR="198.199.123.239")
+    real.refresh_from_db()
+    assert real.status == PaymentStatus.COMPLETED
+    assert ProviderNotification.objects.latest("pk").remote_addr == "198.199.123.239"
+
+
 def test_endpoint_needs_no_csrf_token(orders_contract):
     """BIL-2: the provider posts without a CSRF token; the signature protects it."""
     from django.test import Client
