@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "djmoney",
     "simple_history",
     "health_check",
+    "csp",
     "slaportal.accounts",
     "slaportal.calendars",
     "slaportal.plans",
@@ -99,6 +101,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -197,6 +200,30 @@ PAYPRO_CHECKOUT_URL = env.str("PAYPRO_CHECKOUT_URL", default="")
 PAYPRO_SANDBOX = DEBUG
 # Shown on wire-transfer invoices (BIL-2); several lines allowed.
 BILLING_BANK_DETAILS = env.str("BILLING_BANK_DETAILS", default="", multiline=True)
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from the
+# portal itself only (static files, no CDN), no inline script, no framing, forms post
+# back to the portal — or on to the PayPro Global checkout the pay forms redirect to
+# (browsers check form-action on that redirect).
+from csp.constants import NONE, SELF  # noqa: E402
+
+_checkout = urlsplit(env.str("PAYPRO_CHECKOUT_URL", default=""))
+_checkout_origin = [f"{_checkout.scheme}://{_checkout.netloc}"] if _checkout.netloc else []
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF, *_checkout_origin],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Money (BIL-3): prices are kept in USD; other currencies are accepted on payments.
 DEFAULT_CURRENCY = "USD"
