@@ -9,6 +9,7 @@ e-mail, debug on. ``DJANGO_DEBUG=false`` is production mode: ``SECRET_KEY`` and
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "simple_history",
     "health_check",
     "csp",
+    "axes",
     "slaportal.accounts",
     "slaportal.calendars",
     "slaportal.plans",
@@ -110,7 +112,26 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out sign-in into the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "slaportal.accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes): 5 wrong passwords for one e-mail from one address lock
+# that pair out for 15 minutes (others can still sign in as that user, so an attacker
+# cannot lock a customer out); a successful sign-in resets the count. The address is
+# the client's behind the proxy (slaportal.net.client_ip).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "slaportal.net.client_ip"
+AXES_USERNAME_CALLABLE = "slaportal.accounts.backends.login_username"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "slaportal.urls"
 WSGI_APPLICATION = "slaportal.wsgi.application"
