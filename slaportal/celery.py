@@ -14,6 +14,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slaportal.settings")
 app = Celery("slaportal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.conf.imports = ("slaportal.mail",)  # slaportal.send_mail (the "mail" queue)
 
 
 @app.task(name="slaportal.ping")

@@ -1,21 +1,30 @@
-"""Every e-mail the portal sends leaves after its transaction commits.
+"""Every e-mail the portal sends leaves after its transaction commits, from a worker.
 
 ``send`` queues a message with ``transaction.on_commit``: a write that rolls back sends
-nothing, and a slow mail server is never inside a row lock. A beat job wraps its run in
-``batch()``: the messages of every row that committed then go over one connection when
-the run ends, instead of one connection per e-mail.
+nothing, and a slow mail server is never inside a row lock nor inside a request. Once
+committed, the messages go to the Celery task ``slaportal.send_mail`` on the ``mail``
+queue, which sends them over one connection and retries with backoff while the mail
+server refuses (if the broker itself is down, they are sent from this process rather
+than lost). A beat job wraps its run in ``batch()``: the messages of every row that
+committed then leave as one task when the run ends.
+
+Which server sends them is settings alone: ``EMAIL_URL`` (SMTP), or ``EMAIL_BACKEND``
+with ``ANYMAIL`` for an e-mail service provider through django-anymail.
 """
 
 from __future__ import annotations
 
 import logging
+import smtplib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +46,33 @@ def deliver(messages: list[EmailMessage]) -> int:
         return connection.send_messages(messages) or 0
 
 
+def _as_data(message: EmailMessage) -> dict:
+    return {"subject": message.subject, "body": message.body,
+            "from_email": message.from_email, "to": list(message.to),
+            "reply_to": list(message.reply_to)}
+
+
+@shared_task(name="slaportal.send_mail", bind=True, acks_late=True,
+             autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=30,
+             retry_backoff_max=1800, retry_jitter=True, max_retries=8)
+def send_mail_task(self, messages: list[dict]) -> int:
+    """Send the committed messages (the ``mail`` queue); retried with backoff, for about
+    three hours in all, while the mail server is unreachable or refuses."""
+    return deliver([EmailMessage(**data) for data in messages])
+
+
+def dispatch(messages: list[EmailMessage]) -> None:
+    """Hand committed messages to the mail worker; if the broker cannot take them, send
+    them from here rather than lose them."""
+    if not messages:
+        return
+    try:
+        send_mail_task.delay([_as_data(m) for m in messages])
+    except OperationalError:
+        log.warning("broker unavailable: sending %d e-mail(s) directly", len(messages))
+        deliver(messages)
+
+
 def send(*, subject: str, body: str, to: Iterable[str], from_email: str | None = None,
          reply_to: Iterable[str] = ()) -> int:
     """Queue one e-mail to the addresses in ``to`` (blanks and repeats dropped) for when
@@ -54,7 +90,7 @@ def send(*, subject: str, body: str, to: Iterable[str], from_email: str | None =
         if batch is not None and batch.open:
             batch.messages.append(message)
         else:
-            deliver([message])
+            dispatch([message])
 
     transaction.on_commit(committed)
     return 1
@@ -74,7 +110,7 @@ def batch() -> Iterator[_Batch]:
         def flush() -> None:
             current.open = False
             try:
-                deliver(current.messages)
+                dispatch(current.messages)
             except Exception:  # the rows are committed: a mail outage must not undo them
                 log.exception("could not send %d queued e-mail(s)", len(current.messages))
                 raise

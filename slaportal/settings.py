@@ -204,6 +204,11 @@ STORAGES = {
 
 # E-mail: console by default, SMTP (or any backend django-environ knows) via EMAIL_URL.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# An e-mail service provider instead (django-anymail), by settings alone, e.g.
+# EMAIL_BACKEND=anymail.backends.postmark.EmailBackend ANYMAIL={"POSTMARK_SERVER_TOKEN": "..."}
+if env.str("EMAIL_BACKEND", default=""):
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND")
+ANYMAIL = env.json("ANYMAIL", default={})
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SLA Portal <support@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -280,6 +285,9 @@ BILLING_WIRE_DAYS = env.int("BILLING_WIRE_DAYS", default=14)
 # (below the shortest schedule, 5 minutes), then leaves the rest to the next run.
 JOB_TIME_BUDGET_SECONDS = env.int("JOB_TIME_BUDGET_SECONDS", default=240)
 CELERY_TASK_SERIALIZER = "json"
+# E-mails have a queue of their own, so a backlog of sweeps never delays them; the
+# worker consumes both (Procfile, docs/operations.md).
+CELERY_TASK_ROUTES = {"slaportal.send_mail": {"queue": "mail"}}
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # Production hardening (passes `manage.py check --deploy` with no warning).

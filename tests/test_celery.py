@@ -84,3 +84,44 @@ def test_the_jobs_health_check_sees_a_real_worker_answer(worker, client):
     finally:
         celery_app.conf.task_default_queue = default_queue
     assert ping_result == "OK"
+
+
+def test_a_real_worker_sends_committed_mail_from_the_mail_queue(tmp_path):
+    """Issue 14: slaportal.send_mail runs on a worker consuming the mail queue over the
+    real Redis broker; the worker's mail backend (here files) receives the message."""
+    import time
+
+    from django.core.mail import EmailMessage
+
+    from slaportal import mail
+
+    outbox = tmp_path / "mail"
+    env = {**os.environ, "EMAIL_URL": f"filemail:///{outbox}"}  # path after "///"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "slaportal", "worker", "--pool=solo",
+         "--queues", "mail", "--loglevel=WARNING", "--without-heartbeat",
+         "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    token = uuid.uuid4().hex
+    try:
+        mail.dispatch([EmailMessage(subject=f"Receipt {token}", body="Paid",
+                                    to=["worker@example.org"])])
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            files = list(outbox.glob("*.log")) if outbox.exists() else []
+            if any(token in f.read_text() for f in files):
+                break
+            time.sleep(0.5)
+        else:
+            process.terminate()
+            pytest.fail("the worker did not send the e-mail: " + process.communicate()[0][-2000:])
+    finally:
+        celery_app.conf.task_always_eager = previous
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
