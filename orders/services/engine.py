@@ -69,10 +69,14 @@ def engine_client_create(*, name: str, actor) -> tuple[EngineClient, str]:
 
 def _authenticate(key_id: str, timestamp: str, signature: str, body: bytes,
                   now: dt.datetime) -> EngineClient:
+    if not key_id or "\x00" in key_id or len(key_id) > 40:
+        raise EngineError(401, "unknown_engine", "Unknown or disabled engine key.")
     client = EngineClient.objects.filter(key_id=key_id, is_active=True).first()
     if client is None:
         raise EngineError(401, "unknown_engine", "Unknown or disabled engine key.")
     try:
+        if not (timestamp or "").isdigit() or len(timestamp) > 12:
+            raise ValueError(timestamp)
         sent_at = int(timestamp)
     except (TypeError, ValueError):
         raise EngineError(
@@ -97,12 +101,17 @@ def engine_event_receive(
     client = _authenticate(key_id, timestamp, signature, body, now)
     try:
         payload = json.loads(body)
-        event_id = str(payload["event_id"])
-        kind = payload["type"]
-        migration_id = str(payload["migration_id"])
-    except (ValueError, KeyError, TypeError):
+        event_id, kind, migration_id = (payload["event_id"], payload["type"],
+                                        payload["migration_id"])
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise EngineError(400, "bad_request",
                           "JSON with event_id, type and migration_id expected.") from None
+    if not all(isinstance(v, str) for v in (event_id, kind, migration_id)):
+        raise EngineError(400, "bad_request", "event_id, type and migration_id are strings.")
+    if not 0 < len(event_id) <= 80 or len(migration_id) > 20:
+        raise EngineError(400, "bad_request", "event_id has 1 to 80 characters and "
+                          "migration_id at most 20.")
+    _check_values(payload)
     if kind not in EVENT_TYPES:
         raise EngineError(400, "bad_type", f"Unknown event type {kind!r}.")
     migration = Migration.objects.filter(migration_id=migration_id).first()
@@ -112,7 +121,7 @@ def engine_event_receive(
         with transaction.atomic():
             try:
                 with transaction.atomic():
-                    EngineEvent.objects.create(client=client, event_id=event_id[:80], kind=kind,
+                    EngineEvent.objects.create(client=client, event_id=event_id, kind=kind,
                                                migration=migration, received_at=now)
             except IntegrityError:
                 raise EngineError(
@@ -123,6 +132,25 @@ def engine_event_receive(
         raise EngineError(409, "not_allowed", exc.message) from None
     migration.refresh_from_db()
     return {"ok": True, "migration_id": migration.migration_id, "status": migration.status}
+
+
+def _check_values(value, depth: int = 0) -> None:
+    """No NUL character in any field (PostgreSQL stores none) and no nesting deeper than
+    an event has reason to be; raises EngineError (400)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise EngineError(400, "bad_request",
+                              "NUL characters are not accepted in any field.")
+        return
+    if depth > 20:
+        raise EngineError(400, "bad_request", "The JSON is nested too deeply.")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_values(key, depth + 1)
+            _check_values(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_values(item, depth + 1)
 
 
 def _count(payload: dict, name: str) -> int:
