@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "slaportal.accounts",
     "slaportal.calendars",
     "slaportal.plans",
+    "slaportal.ops",
     "orders",
     "support",
     "billing",
