@@ -310,4 +310,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes logs every sign-in at INFO; lockouts (WARNING) are what matters.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
