@@ -270,6 +270,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_processed_dir),
         "store_processed": False,
     }
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # An unacknowledged task (acks_late) is redelivered after this long: above the time
+    # limit, so a running job is never handed to a second worker.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True  # a job killed halfway is delivered again
@@ -288,7 +292,20 @@ JOB_TIME_BUDGET_SECONDS = env.int("JOB_TIME_BUDGET_SECONDS", default=240)
 CELERY_TASK_SERIALIZER = "json"
 # E-mails have a queue of their own, so a backlog of sweeps never delays them; the
 # worker consumes both (Procfile, docs/operations.md).
-CELERY_TASK_ROUTES = {"slaportal.send_mail": {"queue": "mail"}}
+# The SLA sweeps (every 5 minutes, SUP-7/8) have their own queue so a long recompute
+# (CAL-8) or a job backlog never holds them back; everything else stays on "celery".
+CELERY_TASK_ROUTES = {
+    "slaportal.send_mail": {"queue": "mail"},
+    "support.sla_sweep": {"queue": "sweeps"},
+    "support.expire_clarifications": {"queue": "sweeps"},
+    "calendars.recompute_deadlines": {"queue": "recompute"},
+}
+# A job works for at most JOB_TIME_BUDGET_SECONDS (240 s) and stops between batches;
+# the limits catch a run stuck beyond that (the soft one lets it roll back cleanly).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
+# A worker process is replaced after this many tasks (memory kept flat).
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # Production hardening (passes `manage.py check --deploy` with no warning).

@@ -125,3 +125,22 @@ def test_a_real_worker_sends_committed_mail_from_the_mail_queue(tmp_path):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def test_queues_limits_and_visibility_are_configured():
+    """Issue 14: sweeps and recomputes have queues of their own, every task a time
+    limit, worker processes a task budget, Redis a visibility timeout above the limits;
+    the worker of the Procfile consumes every queue a task is routed to."""
+    router = celery_app.amqp.router
+    assert router.route({}, "support.sla_sweep")["queue"].name == "sweeps"
+    assert router.route({}, "calendars.recompute_deadlines")["queue"].name == "recompute"
+    assert router.route({}, "billing.expire_payments")["queue"].name == "celery"
+    conf = celery_app.conf
+    assert conf.task_soft_time_limit < conf.task_time_limit
+    assert conf.worker_max_tasks_per_child > 0
+    assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
+    worker = next(line for line in (ROOT / "Procfile").read_text().splitlines()
+                  if line.startswith("worker:"))
+    consumed = set(worker.split("--queues=")[1].split()[0].split(","))
+    routed = {route["queue"] for route in conf.task_routes.values()} | {"celery"}
+    assert routed <= consumed
