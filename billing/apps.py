@@ -8,6 +8,8 @@ class BillingConfig(AppConfig):
     def ready(self) -> None:
         from slaportal.calendars.deadlines import register_deadline_owner
 
+        from . import checks  # noqa: F401  (registers the deploy checks)
+
         @register_deadline_owner("billing.refund_requests")
         def reevaluate_refund_requests(calendar_slugs: frozenset[str], *, cause: str = "") -> int:
             # CAL-8: BIL-9's 72 business hours depend on data-extended / cms-tech.

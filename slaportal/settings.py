@@ -218,6 +218,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # are accepted (never by default in production), and the hosted checkout address.
 PAYPRO_IPN_VALIDATION_KEY = env.str("PAYPRO_IPN_VALIDATION_KEY", default="")
 PAYPRO_IPN_ALLOWED_IPS = env.list("PAYPRO_IPN_ALLOWED_IPS", default=[])
+# An empty allowlist in production is a deploy warning unless this says it is meant.
+PAYPRO_IPN_ANY_ADDRESS = env.bool("PAYPRO_IPN_ANY_ADDRESS", default=False)
 # Proxies in front of gunicorn that append to X-Forwarded-For (slaportal.net.client_ip):
 # 1 behind one nginx; 0 when gunicorn faces the clients.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -59,9 +59,23 @@ def test_check_deploy_is_clean_in_production_mode():
         SECRET_KEY="k3y-" + "a1B2c3D4e5" * 6,
         ALLOWED_HOSTS="portal.example.com",
         ACCESS_DETAILS_KEYS=KEY,
+        PAYPRO_IPN_ALLOWED_IPS="198.51.100.10",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_of_an_empty_ipn_allowlist_unless_meant():
+    """BIL-2/issue 14: production hears IPNs from PayPro Global's addresses only, or
+    says explicitly that the signature alone is relied on."""
+    prod = {"DJANGO_DEBUG": "false", "SECRET_KEY": "k3y-" + "a1B2c3D4e5" * 6,
+            "ALLOWED_HOSTS": "portal.example.com", "ACCESS_DETAILS_KEYS": KEY,
+            "PAYPRO_IPN_ALLOWED_IPS": ""}
+    warned = _run("check", "--deploy", "--fail-level", "WARNING", **prod)
+    assert warned.returncode != 0 and "billing.W001" in warned.stderr + warned.stdout
+    meant = _run("check", "--deploy", "--fail-level", "WARNING", PAYPRO_IPN_ANY_ADDRESS="true",
+                 **prod)
+    assert meant.returncode == 0, meant.stdout + meant.stderr
 
 
 def test_production_settings_create_nothing_as_they_load(tmp_path):
