@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from orders.choices import CustomWorkStatus, MigrationStatus
 from orders.models import CustomWorkRequest, Migration
 from slaportal.accounts.decorators import customer_required
+from slaportal.forms import add_service_errors
 from slaportal.net import client_ip
 from slaportal.paging import customer_page
 from support.choices import BookingStatus
@@ -123,15 +124,6 @@ def sandbox_checkout(request: HttpRequest, payment_id: int) -> HttpResponse:
 
 # Customer pages (issue 7).
 
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError shown inline on the form (unknown fields: on top)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _own_migration(request: HttpRequest, migration_id: str) -> Migration:
     return get_object_or_404(Migration, migration_id=migration_id, customer=request.customer)
 
@@ -149,8 +141,13 @@ def _order_summary(migration: Migration) -> dict:
     }
 
 
-def _to_checkout(request: HttpRequest, payment: Payment) -> HttpResponse:
-    """Send the customer to the provider's checkout (the sandbox in the embedded run)."""
+def _to_checkout(request: HttpRequest, payment: Payment,
+                 funds_note: str = "It counts as paid when the funds arrive.") -> HttpResponse:
+    """Send the customer to the provider's checkout (the sandbox in the embedded run), or
+    for a wire transfer to its numbered invoice (BIL-2)."""
+    if payment.method == PaymentMethod.WIRE:
+        messages.success(request, f"Invoice {payment.invoice.number} issued. {funds_note}")
+        return redirect("billing:invoice", number=payment.invoice.number)
     url = selectors.checkout_url(payment)
     if url:
         return redirect(url)
@@ -183,7 +180,7 @@ def order_confirm_view(request: HttpRequest, migration_id: str) -> HttpResponse:
                 raise ValidationError({"discount_code": "Enter a discount code."})
             discount = selectors.discount_preview(migration, code)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
             services.discount_refusal_record(migration=migration, code=code, error=exc,
                                              actor=request.user)
         else:
@@ -195,7 +192,7 @@ def order_confirm_view(request: HttpRequest, migration_id: str) -> HttpResponse:
             services.order_confirm(migration=migration, actor=request.user,
                                    discount_code=typed)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
             services.discount_refusal_record(migration=migration, code=typed, error=exc,
                                              actor=request.user)
         else:
@@ -246,13 +243,10 @@ def pay(request: HttpRequest, migration_id: str) -> HttpResponse:
                 currency=form.cleaned_data["currency"], country=form.cleaned_data["country"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            if payment.method == PaymentMethod.WIRE:
-                messages.success(request, f"Invoice {payment.invoice.number} issued. "
-                                 "The migration starts when the funds arrive.")
-                return redirect("billing:invoice", number=payment.invoice.number)
-            return _to_checkout(request, payment)
+            return _to_checkout(request, payment,
+                                "The migration starts when the funds arrive.")
     elif request.method == "POST" and not payable:
         messages.error(request, "This order cannot be paid now.")
         return redirect("billing:pay", migration_id=migration.migration_id)
@@ -334,7 +328,7 @@ def refund_new(request: HttpRequest) -> HttpResponse:
                 customer=request.customer, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your refund request is submitted; finance will "
                              "decide on it.")
@@ -372,12 +366,8 @@ def _pay_item(request: HttpRequest, *, live: Payment | None, payable: bool, star
         try:
             payment = start(form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            if payment.method == PaymentMethod.WIRE:
-                messages.success(request, f"Invoice {payment.invoice.number} issued; it "
-                                 "counts as paid when the funds arrive.")
-                return redirect("billing:invoice", number=payment.invoice.number)
             return _to_checkout(request, payment)
     elif request.method == "POST":
         messages.error(request, "This cannot be paid now.")
@@ -491,7 +481,7 @@ def pay_booking(request: HttpRequest, booking_id: int) -> HttpResponse:
                 booking=booking, method=form.cleaned_data["method"], actor=request.user
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return _to_checkout(request, payment)
     elif request.method == "POST" and not payable:

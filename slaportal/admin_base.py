@@ -181,6 +181,8 @@ class FormPageMixin:
         from django.shortcuts import get_object_or_404, redirect
         from django.template.response import TemplateResponse
 
+        from slaportal.forms import add_service_errors
+
         obj = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
@@ -191,11 +193,7 @@ class FormPageMixin:
             try:
                 message = act(obj, form.cleaned_data)
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc.messages)
+                add_service_errors(form, exc)
             else:
                 self.message_user(request, message)
                 return redirect(back, obj.pk)

@@ -20,6 +20,7 @@ from orders.models import Migration
 from slaportal.accounts.choices import ProductLine
 from slaportal.accounts.decorators import customer_required
 from slaportal.calendars.selectors import upcoming_closures
+from slaportal.forms import add_service_errors
 from slaportal.paging import customer_page
 
 from . import services
@@ -47,19 +48,6 @@ STATUS_BADGE = {
 }
 # SUP-5: the customer sees the public conversation only, never internal notes.
 PUBLIC_KINDS = [k for k in MessageKind.values if k != MessageKind.INTERNAL_NOTE]
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {field: [str(m) for e in errs for m in e.messages]
-                for field, errs in exc.error_dict.items()}
-    return {None: exc.messages}
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    for field, msgs in _errors(exc).items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
 
 
 def _closures(customer, tickets):
@@ -119,7 +107,7 @@ def ticket_new(request):
                 contact_phone=data["phone"] if data["line"] == ProductLine.DATA else "",
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Your request {ticket.reference} was received.")
             return redirect("support:detail", pk=ticket.pk)
@@ -146,7 +134,7 @@ def ticket_detail(request, pk: int):
                 ticket=ticket, body=form.cleaned_data["body"], actor=request.user
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -233,7 +221,7 @@ def weekend(request):
                     actor=request.user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
                 price = None
             else:
                 messages.success(

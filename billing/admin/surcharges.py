@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
 from orders.models import Migration
 from orders.services.quotes import MAX_RECORD_COUNT
+from slaportal.forms import add_service_errors
 
 from ..choices import SurchargeSource
 from ..models import Surcharge
@@ -67,19 +68,13 @@ class SurchargeAdmin(CustomerScopedAdmin, ReadOnlyAdmin):
             raise PermissionDenied
         form = SurchargeRaiseForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            from django.core.exceptions import ValidationError
-
             try:
                 surcharge = surcharge_raise(
                     migration=migration, actor=request.user, source=SurchargeSource.ADMIN,
                     records_at_start=form.cleaned_data["records_at_start"],
                     note=form.cleaned_data["note"])
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc.messages)
+                add_service_errors(form, exc)
             else:
                 self.message_user(request, f"Surcharge of {surcharge.amount_usd} USD raised; "
                                   "the customer is e-mailed a link to pay it.")
