@@ -24,6 +24,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.utils.log import AdminEmailHandler
 from kombu.exceptions import OperationalError
 
 log = logging.getLogger(__name__)
@@ -116,3 +117,23 @@ def batch() -> Iterator[_Batch]:
                 raise
 
         transaction.on_commit(flush)
+
+
+class AdminErrorMailHandler(AdminEmailHandler):
+    """Django's error report to ADMINS (a 500, a failed job), handed to the mail worker
+    like every other e-mail. It is dispatched at once, not on commit: the transaction
+    of a failing request is usually the one rolling back. A failure of the mail task
+    itself is not reported by mail (the mail server is what failed)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "slaportal.send_mail" in record.getMessage():
+            return
+        super().emit(record)
+
+    def send_mail(self, subject, message, *args, **kwargs) -> None:
+        if not settings.ADMINS:
+            return
+        dispatch([EmailMessage(
+            subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subject}", body=message,
+            from_email=settings.SERVER_EMAIL, to=[address for _, address in settings.ADMINS],
+        )])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -88,6 +89,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_celery_beat",
+    "django_structlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "djmoney",
     "simple_history",
     "health_check",
@@ -110,6 +115,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Request ID, user and client address on every log line (slaportal.logs).
+    "django_structlog.middlewares.RequestMiddleware",
+    # Staff must pass a second factor before the admin (slaportal.accounts.two_factor).
+    "django_otp.middleware.OTPMiddleware",
+    "slaportal.accounts.two_factor.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -133,6 +143,12 @@ AXES_CLIENT_IP_CALLABLE = "slaportal.net.client_ip"
 AXES_USERNAME_CALLABLE = "slaportal.accounts.backends.login_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Staff pass a second factor (an authenticator app, or a recovery code) before the admin;
+# on in production, off by default in the embedded demo (slaportal.accounts.two_factor).
+STAFF_TWO_FACTOR_REQUIRED = (env.bool("STAFF_TWO_FACTOR_REQUIRED")
+                             if env.str("STAFF_TWO_FACTOR_REQUIRED", default="") else not DEBUG)
+OTP_TOTP_ISSUER = SITE_NAME
 
 ROOT_URLCONF = "slaportal.urls"
 WSGI_APPLICATION = "slaportal.wsgi.application"
@@ -165,9 +181,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the writer rather than failing at once when the web server, the worker
     # and beat share the embedded database.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif env.bool("DATABASE_POOL", default=False):
+    # psycopg's connection pool in each process (Django's OPTIONS["pool"]): a request
+    # borrows a connection and returns it; persistent connections are then off. Size it
+    # so that processes × DATABASE_POOL_MAX_SIZE stays below PostgreSQL's max_connections
+    # (docs/deploy.md); behind PgBouncer in transaction mode leave this off instead.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=8),
+        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
+    # Persistent connections, checked before reuse (a restarted server is noticed).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DATABASE_PGBOUNCER", default=False):
+        # PgBouncer in transaction mode: no server-side cursors, no prepared statements.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -324,11 +355,71 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 
+# Logs (slaportal.logs): one JSON object a line in production (LOG_FORMAT=json), readable
+# lines in development; each carries the request's ID (also in X-Request-ID and on the
+# error page), the user and the client address, and so do the Celery tasks a request
+# enqueues. Errors are e-mailed to ADMINS ("Name <address>, ...") through the mail queue.
+from slaportal import logs as _logs  # noqa: E402
+
+_logs.configure_structlog()
+LOG_FORMAT = env.str("LOG_FORMAT", default="") or ("console" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "console"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or console.")
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # slaportal.logs binds the proxy-aware one
+# Keep the proxy's X-Request-ID (nginx $request_id) instead of making a new one.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("LOG_TRUST_REQUEST_ID", default=False)
+ADMINS = [parseaddr(entry) for entry in env.list("ADMINS", default=[])]
+EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": _logs.formatters(),
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "slaportal.mail.AdminErrorMailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # django-axes logs every sign-in at INFO; lockouts (WARNING) are what matters.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes logs every sign-in at INFO; lockouts (WARNING) are what matters.
+        "axes": {"level": "WARNING"},
+        # Django's default handlers (a synchronous error mail among them) give way to
+        # the root's console and the queued error mail below.
+        "django": {"handlers": [], "level": "INFO"},
+        # A 500 (django.request) and a failed job (celery.app.trace) reach ADMINS.
+        "django.request": {"handlers": ["mail_admins"], "level": "ERROR"},
+        "celery.app.trace": {"handlers": ["mail_admins"], "level": "ERROR"},
+        # One line per request from django-structlog is enough; Django's own is noise.
+        "django.server": {"level": "WARNING"},
+    },
 }
+
+# Error tracking (optional): set SENTRY_DSN to report errors of the web processes and the
+# Celery workers to Sentry, tagged with the request ID of the logs.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    def _tag_request_id(event, hint):
+        request_id = _logs.current_request_id()
+        if request_id:
+            event.setdefault("tags", {})["request_id"] = request_id
+        return event
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        before_send=_tag_request_id,
+    )

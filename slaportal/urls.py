@@ -13,3 +13,5 @@ urlpatterns = [
     path("health/", include("slaportal.health")),
 ]
 
+
+handler500 = "slaportal.errors.server_error"

@@ -144,3 +144,45 @@ def test_queues_limits_and_visibility_are_configured():
     consumed = set(worker.split("--queues=")[1].split()[0].split(","))
     routed = {route["queue"] for route in conf.task_routes.values()} | {"celery"}
     assert routed <= consumed
+
+
+def test_a_task_enqueued_in_a_request_logs_that_requests_id_on_the_worker():
+    """Issue 14: the request ID bound while a request runs travels with the tasks it
+    enqueues (a message header); the worker's JSON log lines of that task carry it."""
+    import json
+
+    import structlog
+
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {**os.environ, "CELERY_RESULT_BACKEND": BROKER, "LOG_FORMAT": "json"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "slaportal", "worker", "--pool=solo",
+         "--queues", queue, "--loglevel=INFO", "--without-heartbeat", "--without-gossip",
+         "--without-mingle"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    request_id = str(uuid.uuid4())
+    try:
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            sent = ping.apply_async(kwargs={"payload": "logged"}, queue=queue)
+        backend = RedisBackend(app=celery_app, url=BROKER)
+        assert AsyncResult(sent.id, app=celery_app, backend=backend).get(timeout=60) == "logged"
+    finally:
+        celery_app.conf.task_always_eager = previous
+        process.terminate()
+        try:
+            output = process.communicate(timeout=20)[0]
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output = process.communicate()[0]
+    lines = []
+    for text in output.splitlines():
+        try:
+            lines.append(json.loads(text))
+        except ValueError:
+            continue
+    of_task = [line for line in lines if line.get("task_id") == sent.id]
+    assert {"task_started", "task_succeeded"} <= {line["event"] for line in of_task}, output[-3000:]
+    assert all(line["request_id"] == request_id for line in of_task)

@@ -100,3 +100,23 @@ def test_the_embedded_run_keeps_its_files_under_var_dir(tmp_path):
     assert result.returncode == 0, result.stderr
     assert {"secret_key", "access_details_key", "celery", "static"} <= {
         p.name for p in var.iterdir()}
+
+
+def test_the_connection_pool_is_used_when_asked():
+    """Issue 14: DATABASE_POOL puts psycopg's pool under Django (persistent connections
+    off); the portal then serves requests from it."""
+    script = ("from django.conf import settings; from django.db import connection; "
+              "d = settings.DATABASES['default']; print(d['OPTIONS']['pool'], d['CONN_MAX_AGE']); "
+              "connection.ensure_connection(); print(type(connection.pool).__name__)")
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        import pytest
+        pytest.skip("the pool is PostgreSQL's")
+    from urllib.parse import urlsplit, urlunsplit
+
+    server = urlunsplit(urlsplit(url)._replace(path="/postgres"))  # a database that exists
+    result = _run("shell", "-c", script, DATABASE_URL=server, DATABASE_POOL="true",
+                  DATABASE_POOL_MAX_SIZE="4")
+    assert result.returncode == 0, result.stderr
+    assert "'max_size': 4" in result.stdout and " 0\n" in result.stdout
+    assert "ConnectionPool" in result.stdout

@@ -1,12 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from slaportal.admin_base import CappedCountPaginator, IndexedSearchMixin
 
+from . import two_factor
 from .models import Customer, User
 
 
@@ -27,7 +30,8 @@ class UserAdmin(IndexedSearchMixin, SimpleHistoryAdmin, BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ["email"]
-    list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
+    list_display = ["email", "full_name", "is_staff", "second_factor", "is_active", "date_joined"]
+    actions = ["reset_second_factor"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["email", "full_name"]
     show_full_result_count = False
@@ -44,6 +48,27 @@ class UserAdmin(IndexedSearchMixin, SimpleHistoryAdmin, BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),
     )
+
+    def get_queryset(self, request):
+        app = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_second_factor=Exists(app))
+
+    @admin.display(boolean=True, description="second factor", ordering="has_second_factor")
+    def second_factor(self, obj: User) -> bool:
+        return obj.has_second_factor
+
+    def has_reset_second_factor_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    @admin.action(description="Reset the second factor (they enrol again at next sign-in)",
+                  permissions=["reset_second_factor"])
+    def reset_second_factor(self, request, queryset):
+        users = list(queryset[:500])
+        for user in users:
+            two_factor.second_factor_reset(user, by=request.user)
+        self.message_user(request, f"Second factor reset for {len(users)} user(s); each "
+                                   "sets up an authenticator app at the next sign-in.",
+                          messages.SUCCESS)
 
 
 @admin.register(Customer)

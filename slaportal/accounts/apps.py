@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import checks  # noqa: F401  (registers the deploy checks)
         from .roles import sync_role_permissions
 
         # Permissions of apps migrated later exist only after their migrations, so

@@ -13,5 +13,9 @@ urlpatterns = [
     ),
     path("password_reset/", auth_views.PasswordResetView.as_view(
         form_class=PortalPasswordResetForm), name="password_reset"),
+    path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/recovery-codes/", views.two_factor_recovery_codes,
+         name="two_factor_recovery_codes"),
     path("", include("django.contrib.auth.urls")),
 ]
