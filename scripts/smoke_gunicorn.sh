@@ -44,4 +44,9 @@ status="$(curl -s -o /dev/null -w '%{http_code}' -H "Host: localhost" -H "X-Forw
 [ "$status" = 404 ]
 [ ! -e "$VAR_DIR" ]
 grep -q '"GET /accounts/login/' "$WORK/access.log"
-echo "gunicorn smoke test: sign-in page, hashed static file ($css), health checks, 404 — all answered"
+# JSON log lines with the request ID the response returned.
+rid="$(get -D - -o /dev/null "http://127.0.0.1:$PORT/accounts/login/" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-request-id"{print $2}')"
+[ -n "$rid" ]
+sleep 0.5
+grep -F "\"request_id\": \"$rid\"" "$WORK/gunicorn.log" | grep -q '"event": "request_finished"'
+echo "gunicorn smoke test: sign-in page, hashed static file ($css), health checks, 404, JSON logs with request ID $rid — all answered"
