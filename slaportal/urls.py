@@ -14,4 +14,6 @@ urlpatterns = [
 ]
 
 
+handler403 = "slaportal.errors.permission_denied"
+handler404 = "slaportal.errors.page_not_found"
 handler500 = "slaportal.errors.server_error"

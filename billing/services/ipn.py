@@ -94,7 +94,9 @@ def signature_matches(fields: dict[str, str], key: str) -> bool:
     if not key:
         return False
     given = (fields.get("SIGNATURE") or "").strip().lower()
-    return hmac.compare_digest(given, ipn_signature(fields, key))
+    # As bytes: compare_digest refuses str with non-ASCII characters (a forged value).
+    return hmac.compare_digest(given.encode("utf-8", "replace"),
+                               ipn_signature(fields, key).encode())
 
 
 def custom_fields(fields: dict[str, str]) -> dict[str, str]:

@@ -87,7 +87,8 @@ def _authenticate(key_id: str, timestamp: str, signature: str, body: bytes,
         raise EngineError(401, "stale_request",
                           f"The request is older than {max_age} seconds (or from the future).")
     expected = sign(crypto.decrypt(client.secret_encrypted), timestamp, body)
-    if not hmac.compare_digest(expected, signature or ""):
+    # As bytes: compare_digest refuses str with non-ASCII characters (a forged header).
+    if not hmac.compare_digest(expected.encode(), (signature or "").encode("utf-8", "replace")):
         raise EngineError(401, "bad_signature", "The signature does not match the body.")
     return client
 

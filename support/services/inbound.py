@@ -48,6 +48,9 @@ def _body(msg) -> str:
 
 def inbound_email_process(*, raw: str, now=None) -> InboundResult:
     now = now_or(now)
+    # PostgreSQL stores no NUL character: kept visible as \x00, so the e-mail is stored
+    # as received and every field read from it can be saved.
+    raw = raw.replace("\x00", "\\x00")
     msg = message_from_string(raw, policy=policy.default)
     sender = parseaddr(str(msg.get("From", "")))[1].strip()
     subject = str(msg.get("Subject", "")).strip()

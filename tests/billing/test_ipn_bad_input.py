@@ -44,3 +44,16 @@ def test_amounts_are_read_strictly():
     assert str(parse_amount("9.99")) == "9.99" and str(parse_amount(" 1000 ")) == "1000"
     for bad in ("Infinity", "NaN", "1e3", "1,000.00", "9.999", "1" * 11, "", None):
         assert parse_amount(bad) is None
+
+
+def test_a_signature_with_non_ascii_characters_is_refused_not_a_500(client):
+    """BIL-2 (found by tests/test_fuzz_endpoints.py): a forged signature of non-ASCII
+    characters is a mismatch, stored with its verdict."""
+    payment = pending_payment()
+    fields = fields_for(payment)
+    fields["SIGNATURE"] = "é" * 64
+    response = client.post(URL, urlencode(fields), content_type=FORM)
+    assert response.status_code == 200
+    assert ProviderNotification.objects.get().verdict == NotificationVerdict.REJECTED
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING

@@ -87,3 +87,9 @@ def test_bad_timestamps_are_refused(client, engine, ready, timestamp):
 def test_bad_keys_and_signatures_are_refused(client, engine, ready, key, signature):
     response = _post(client, engine, _body(ready), key=key, signature=signature)
     assert response.status_code == 401 and response.json()["message"]
+
+
+def test_a_signature_header_with_non_ascii_characters_is_a_401(client, engine, ready):
+    response = _post(client, engine, _body(ready), signature="é" * 64)
+    assert response.status_code == 401
+    assert not EngineEvent.objects.exists()

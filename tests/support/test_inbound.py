@@ -98,3 +98,13 @@ def test_same_message_delivered_twice_opens_one_ticket(customer):
     second = inbound_email_process(raw=message, now=NOW)
     assert second.ticket == first.ticket and Ticket.objects.count() == 1
     assert "Already processed" in second.message
+
+
+def test_an_email_with_nul_bytes_is_stored_not_lost():
+    """SUP-1 (found by tests/test_fuzz_endpoints.py on PostgreSQL): NUL characters are
+    kept visible as \\x00 so the e-mail is stored and routed like any other."""
+    from support.services import inbound_email_process
+
+    result = inbound_email_process(raw="From: a\x00@example.com\nSubject: hi\x00\n\nbody\x00")
+    assert result.email.pk
+    assert "\x00" not in result.email.raw and "\\x00" in result.email.raw
