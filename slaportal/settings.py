@@ -291,23 +291,26 @@ CURRENCIES = ("USD", "EUR", "GBP", "UAH", "CAD", "AUD")
 
 # Celery: a filesystem broker under var/ by default, Redis (or RabbitMQ) via
 # CELERY_BROKER_URL. Beat keeps its schedule in the database.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "filesystem://"  # empty = unset
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
     _processed_dir = VAR_DIR / "celery" / "processed"
-    for _folder in (_queue_dir, _processed_dir) if DEBUG else ():
+    # The broadcast tables (worker pings) too, or kombu writes ./control in the checkout.
+    _control_dir = VAR_DIR / "celery" / "control"
+    for _folder in (_queue_dir, _processed_dir, _control_dir) if DEBUG else ():
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
+        "control_folder": str(_control_dir),
         "store_processed": False,
     }
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # An unacknowledged task (acks_late) is redelivered after this long: above the time
     # limit, so a running job is never handed to a second worker.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True  # a job killed halfway is delivered again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -120,3 +120,16 @@ def test_the_connection_pool_is_used_when_asked():
     assert result.returncode == 0, result.stderr
     assert "'max_size': 4" in result.stdout and " 0\n" in result.stdout
     assert "ConnectionPool" in result.stdout
+
+
+def test_an_empty_broker_url_is_the_embedded_broker_with_every_folder_under_var_dir(tmp_path):
+    """Issue 16: copying .env.example (CELERY_BROKER_URL=) keeps the filesystem broker,
+    and its control tables (worker pings) go under VAR_DIR, not ./control."""
+    script = ("from django.conf import settings as s; o = s.CELERY_BROKER_TRANSPORT_OPTIONS; "
+              "print(s.CELERY_BROKER_URL, s.CELERY_RESULT_BACKEND); print(o['control_folder'])")
+    result = _run("shell", "--no-imports", "-c", script, VAR_DIR=str(tmp_path),
+                  CELERY_BROKER_URL="",
+                  CELERY_RESULT_BACKEND="", DATABASE_URL="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "filesystem:// None"
+    assert result.stdout.splitlines()[1] == str(tmp_path / "celery" / "control")
