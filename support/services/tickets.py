@@ -8,14 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from orders.models import Migration
+from slaportal.accounts.choices import ProductLine
 
 from ..choices import Channel, MessageKind, Metric, TicketStatus
 from ..intake import intake_checks
 from ..models import Breach, Clarification, Ticket, TicketMessage
 from ..selectors import active_support_stop, customer_plan, support_settings
 from ..transitions import FINAL_STATUS, check_ticket_move
-from .clocks import clock_pause, clock_start, ticket_recompute_clocks
+from .clocks import clock_pause, clock_runs, clock_start, ticket_recompute_clocks
 from .common import notify, now_or
+from .sla import breach_record, termination_evaluate
 
 STOPPED_MESSAGE = (
     "Support for this account has been stopped (SUP-4); new requests are not accepted. "
@@ -130,6 +132,19 @@ def _lock(ticket: Ticket) -> Ticket:
     ).get(pk=ticket.pk)
 
 
+def _breach_if_late(ticket: Ticket, now: dt.datetime) -> None:
+    """SUP-8: a target answered (or ended by a close) after its due time is recorded at
+    that moment, not left to the next sweep — which would then see the reply and move
+    on. Never two records for one target (the sweep finds it marked, and the unique
+    constraint holds either way); SUP-9 is re-evaluated for the data line."""
+    if not (clock_runs(ticket) and ticket.next_due_at is not None
+            and ticket.next_due_at <= now and not ticket.overdue_recorded):
+        return
+    if breach_record(ticket=ticket, now=now) and ticket.line == ProductLine.DATA:
+        termination_evaluate(customer_id=ticket.customer_id, when=ticket.next_due_at, now=now)
+    ticket.overdue_recorded = True
+
+
 def _mark_met(ticket: Ticket, metric: str, now: dt.datetime) -> None:
     Breach.objects.filter(ticket=ticket, metric=metric, met_at__isnull=True).update(met_at=now)
 
@@ -155,6 +170,7 @@ def ticket_reply(
     message = TicketMessage.objects.create(
         ticket=ticket, kind=MessageKind.PUBLIC_REPLY, author=actor, body=body, created_at=now
     )
+    _breach_if_late(ticket, now)
     if ticket.clock_metric:
         _mark_met(ticket, ticket.clock_metric, now)
     if ticket.first_responded_at is None:
@@ -254,6 +270,7 @@ def ticket_close(*, ticket: Ticket, actor, note: str = "", now=None) -> Ticket:
     """SUP-3: "closed" on the CMS line, "considered solved" on the data line."""
     now = now_or(now)
     ticket = _lock(ticket)
+    _breach_if_late(ticket, now)  # closing does not meet a target already missed
     _move(ticket, FINAL_STATUS[ticket.line])
     ticket.closed_at = now
     Clarification.objects.filter(

@@ -157,3 +157,64 @@ def test_cms_breaches_do_not_give_the_right(open_ticket, customer):
     sla_sweep(now=kyiv(2025, 11, 10, 11))
     assert Breach.objects.count() == 6
     assert not TerminationRight.objects.exists()
+
+
+def test_a_late_first_response_before_the_sweep_is_recorded_at_reply_time(open_ticket, engineer):
+    """SUP-8: a reply after the due time, before any sweep, writes the breach then,
+    met at the reply; the sweep afterwards writes no second record."""
+    ticket = open_ticket("standard", now=kyiv(2025, 11, 17, 9))  # due Wed 19th 15:00
+    ticket_reply(ticket=ticket, actor=engineer, body="Sorry", now=kyiv(2025, 11, 19, 15, 2))
+    breach = Breach.objects.get()
+    assert (breach.metric, breach.due_at, breach.met_at, breach.recorded_at) == (
+        Metric.FIRST_RESPONSE, kyiv(2025, 11, 19, 15), kyiv(2025, 11, 19, 15, 2),
+        kyiv(2025, 11, 19, 15, 2))
+    sla_sweep(now=kyiv(2025, 11, 19, 15, 5))
+    assert Breach.objects.count() == 1
+
+
+def test_a_reply_in_time_writes_nothing(open_ticket, engineer):
+    """SUP-8: the target met before its due time is no breach."""
+    ticket = open_ticket("standard", now=kyiv(2025, 11, 17, 9))
+    ticket_reply(ticket=ticket, actor=engineer, body="On it", now=kyiv(2025, 11, 19, 14, 59))
+    assert not Breach.objects.exists()
+
+
+def test_a_late_update_before_the_sweep_is_recorded_at_reply_time(open_ticket, engineer):
+    """SUP-6/SUP-8: the progress update owed after a reply, sent late, is recorded then."""
+    ticket = open_ticket("standard", now=kyiv(2025, 11, 17, 9))
+    ticket_reply(ticket=ticket, actor=engineer, body="Working", now=kyiv(2025, 11, 17, 10))
+    ticket.refresh_from_db()
+    due = ticket.update_due_at
+    ticket_reply(ticket=ticket, actor=engineer, body="Update", now=due + (kyiv(2025, 1, 1, 0, 1)
+                                                                       - kyiv(2025, 1, 1)))
+    breach = Breach.objects.get()
+    assert breach.metric == Metric.UPDATE and breach.due_at == due and breach.met_at > due
+
+
+def test_a_late_reply_to_the_customer_before_the_sweep_is_recorded(open_ticket, engineer):
+    """SUP-5/SUP-8: the next-reply target after a customer's message, missed and then
+    answered before a sweep, is recorded at the answer."""
+    from support.services import ticket_customer_message
+
+    ticket = open_ticket("standard", now=kyiv(2025, 11, 17, 9))
+    ticket_reply(ticket=ticket, actor=engineer, body="Hi", now=kyiv(2025, 11, 17, 10))
+    ticket_customer_message(ticket=ticket, body="Still broken", now=kyiv(2025, 11, 17, 11))
+    ticket.refresh_from_db()
+    due = ticket.reply_due_at
+    assert ticket.clock_metric == Metric.REPLY and due is not None
+    late = due + (kyiv(2025, 1, 1, 1) - kyiv(2025, 1, 1))
+    ticket_reply(ticket=ticket, actor=engineer, body="Fixed", now=late)
+    breach = Breach.objects.get()
+    assert (breach.metric, breach.due_at, breach.met_at) == (Metric.REPLY, due, late)
+
+
+def test_closing_a_ticket_past_its_due_time_records_the_missed_target(open_ticket, engineer):
+    """SUP-8: closing stops the clock but does not meet a target already missed."""
+    from support.services import ticket_close
+
+    ticket = open_ticket("standard", now=kyiv(2025, 11, 17, 9))
+    ticket_close(ticket=ticket, actor=engineer, now=kyiv(2025, 11, 19, 16))
+    breach = Breach.objects.get()
+    assert breach.metric == Metric.FIRST_RESPONSE and breach.met_at is None
+    sla_sweep(now=kyiv(2025, 11, 20, 12))
+    assert Breach.objects.count() == 1
