@@ -95,12 +95,15 @@ def ticket_recompute_clocks(
         start = ticket.clock_started_at
         before_pause = ticket.paused_elapsed_minutes or 0
         full = before_pause + span_minutes(engine, unit, start, due)
-        ticket.warn_first_at = add_span(
-            engine, unit, start, full * settings.warn_first_percent / 100 - before_pause
-        )
-        ticket.warn_second_at = add_span(
-            engine, unit, start, full * settings.warn_second_percent / 100 - before_pause
-        )
+        # SUP-7: once per target. A threshold the clock passed before a pause belonged
+        # to the part already run (and was warned of then): not again on resuming.
+        first = full * settings.warn_first_percent / 100 - before_pause
+        second = full * settings.warn_second_percent / 100 - before_pause
+        resumed = before_pause > 0
+        ticket.warn_first_at = (None if resumed and first <= 0
+                                else add_span(engine, unit, start, first))
+        ticket.warn_second_at = (None if resumed and second <= 0
+                                 else add_span(engine, unit, start, second))
     if ticket.next_due_at != before:
         ticket.overdue_recorded = False
     if save:

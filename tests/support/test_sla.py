@@ -218,3 +218,24 @@ def test_closing_a_ticket_past_its_due_time_records_the_missed_target(open_ticke
     assert breach.metric == Metric.FIRST_RESPONSE and breach.met_at is None
     sla_sweep(now=kyiv(2025, 11, 20, 12))
     assert Breach.objects.count() == 1
+
+
+def test_a_warning_sent_before_a_pause_is_not_sent_again_on_resuming(
+    open_ticket, engineer, manager
+):
+    """SUP-7 (with SUP-3): 70% warned, the ticket waits on the customer, the customer
+    answers: the 70% warning is not sent again; the 90% one still comes, once."""
+    from support.services import ticket_clarify, ticket_customer_message
+
+    ticket = open_ticket("standard", now=kyiv(2025, 11, 17, 9))  # due Wed 15:00, 24 bh
+    ticket_assign(ticket=ticket, actor=manager, assignee=engineer)
+    assert sla_sweep(now=kyiv(2025, 11, 18, 16, 48))["warnings"] == 1  # 70%
+    ticket_clarify(ticket=ticket, actor=engineer, question="Which export file?",
+                   now=kyiv(2025, 11, 18, 17))
+    ticket_customer_message(ticket=ticket, body="The CSV one", now=kyiv(2025, 11, 19, 10))
+    ticket.refresh_from_db()
+    assert ticket.warn_first_at is None and ticket.warn_second_at is not None
+    assert sla_sweep(now=kyiv(2025, 11, 19, 10, 5))["warnings"] == 0
+    assert sla_sweep(now=ticket.warn_second_at)["warnings"] == 1
+    assert sorted(SlaWarning.objects.filter(ticket=ticket).values_list("percent", flat=True)) == [
+        70, 90]
