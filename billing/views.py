@@ -491,5 +491,8 @@ def pay_booking(request: HttpRequest, booking_id: int) -> HttpResponse:
         "booking": booking, "form": form, "payment": payment, "payable": payable,
         "paid": booking.paid_at is not None or booking.status != BookingStatus.PENDING_PAYMENT,
         "checkout": selectors.checkout_url(payment) if payment else None,
+        "pay_label": f"Pay {booking.price}",
+        "pay_help": (f"You pay {booking.price} ({booking.hours} h × {booking.hourly_rate}); "
+                     "discounts do not apply to weekend support."),
     }
     return render(request, "billing/pay_booking.html", context)

@@ -14,8 +14,6 @@ django-axes) go through the same formatter, so their lines carry the context too
 
 from __future__ import annotations
 
-import logging
-
 import structlog
 from django.dispatch import receiver
 from django_structlog import signals
@@ -87,11 +85,3 @@ def _return_request_id(request, logger, response=None, **kwargs) -> None:
     request_id = current_request_id()
     if response is not None and request_id:
         response.headers[REQUEST_ID_HEADER] = request_id
-
-
-def get_logger(name: str):
-    """A structlog logger; ``logging.getLogger`` works as well and gets the context."""
-    return structlog.get_logger(name)
-
-
-__all__ = ["configure_structlog", "current_request_id", "formatters", "get_logger", "logging"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import logging.config
 
 import pytest
 import structlog
@@ -39,8 +40,6 @@ class _Lines(logging.Handler):
 
 @pytest.fixture
 def log_lines():
-    import logging.config  # noqa: F401  (dictConfigClass)
-
     handler = _Lines()
     root = logging.getLogger()
     previous = root.level
