@@ -9,13 +9,22 @@ from django.db import transaction
 
 from orders.models import Migration
 from slaportal.accounts.choices import ProductLine
+from slaportal.calendars.selectors import business_calendar
 
 from ..choices import Channel, MessageKind, Metric, TicketStatus
 from ..intake import intake_checks
 from ..models import Breach, Clarification, Ticket, TicketMessage
 from ..selectors import active_support_stop, customer_plan, support_settings
 from ..transitions import FINAL_STATUS, check_ticket_move
-from .clocks import clock_pause, clock_runs, clock_start, ticket_recompute_clocks
+from .clocks import (
+    add_target,
+    clock_pause,
+    clock_runs,
+    clock_start,
+    current_due,
+    target,
+    ticket_recompute_clocks,
+)
 from .common import notify, now_or
 from .sla import breach_record, termination_evaluate
 
@@ -226,20 +235,32 @@ def ticket_customer_message(
             ticket=ticket, answered_at__isnull=True, expired_at__isnull=True
         ).update(answered_at=now)
         _move(ticket, TicketStatus.OPEN)
-        if (
-            ticket.clock_metric in (Metric.FIRST_RESPONSE, Metric.REPLY)
-            and ticket.clock_remaining_minutes is not None
-        ):
-            # SUP-3: resume with what was left when the clock paused.
+        if ticket.clock_metric and ticket.clock_remaining_minutes is not None:
+            # SUP-3/SUP-6: the paused target resumes with what was left.
             ticket.clock_started_at = now
             ticket.paused_at = None
+        elif ticket.clock_metric == Metric.UPDATE:
+            # A reply that waited on the customer: nothing of the interval ran yet.
+            clock_start(ticket=ticket, metric=Metric.UPDATE, at=now)
         else:
             clock_start(ticket=ticket, metric=Metric.REPLY, at=now)
-    elif ticket.clock_metric == Metric.UPDATE:
-        clock_start(ticket=ticket, metric=Metric.REPLY, at=now)
+    if ticket.clock_metric == Metric.UPDATE:
+        _reply_clock_if_sooner(ticket, now)
     ticket.save()
     ticket_recompute_clocks(ticket=ticket)
     return message
+
+
+def _reply_clock_if_sooner(ticket: Ticket, now: dt.datetime) -> None:
+    """SUP-6: a customer's message does not move the progress-update clock, which counts
+    from the last staff update. The reply the message asks for (SUP-5) is owed too; the
+    clock measures whichever target falls first, so the reply clock takes over only when
+    its due time comes before the update already owed. A staff reply meets both."""
+    engine = business_calendar(ticket.plan.calendar.slug)
+    update_due = current_due(ticket, engine)
+    amount, unit = target(ticket.plan, Metric.REPLY)
+    if update_due is None or add_target(engine, now, amount, unit) < update_due:
+        clock_start(ticket=ticket, metric=Metric.REPLY, at=now)
 
 
 def _reopen(ticket: Ticket, now: dt.datetime) -> None:

@@ -135,14 +135,59 @@ def test_only_a_public_reply_is_a_response_then_updates_are_due(open_ticket, eng
     assert ticket.assignee == engineer
 
 
-def test_customer_message_starts_the_next_reply_clock(open_ticket, engineer):
-    """SUP-5 next reply due after a customer message."""
+def test_customer_messages_do_not_move_the_update_clock(open_ticket, engineer):
+    """SUP-6 the update clock counts from the last staff update: a chatty customer does
+    not postpone it; the missed update is a breach (SUP-8)."""
+    from support.models import Breach
+    from support.services import sla_sweep
+
     ticket = open_ticket("standard", now=kyiv(2025, 11, 17, 9))
+    ticket_reply(ticket=ticket, actor=engineer, body="On it", now=kyiv(2025, 11, 17, 10))
+    for when in (kyiv(2025, 11, 17, 12), kyiv(2025, 11, 17, 15), kyiv(2025, 11, 18, 9, 30)):
+        ticket_customer_message(ticket=ticket, body="Any news?", now=when)
+        ticket.refresh_from_db()
+        assert ticket.clock_metric == Metric.UPDATE
+        assert ticket.update_due_at == ticket.next_due_at == kyiv(2025, 11, 18, 10)
+    sla_sweep(now=kyiv(2025, 11, 18, 10, 1))
+    assert Breach.objects.get().metric == Metric.UPDATE
+
+
+def test_the_reply_clock_takes_over_when_its_target_comes_first(open_ticket, engineer):
+    """SUP-5/SUP-6 with an update interval longer than the response target, the reply
+    owed to the customer's message is the nearer target and the clock measures it."""
+    ticket = open_ticket("standard", now=kyiv(2025, 11, 17, 9))
+    ticket.plan.update_amount = 5
+    ticket.plan.save()
     ticket_reply(ticket=ticket, actor=engineer, body="On it", now=kyiv(2025, 11, 17, 10))
     ticket_customer_message(ticket=ticket, body="Any news?", now=kyiv(2025, 11, 17, 12))
     ticket.refresh_from_db()
+    assert ticket.clock_metric == Metric.REPLY
     assert ticket.reply_due_at == kyiv(2025, 11, 19, 18)  # 6 + 9 + 9 business hours
     assert ticket.update_due_at is None
+
+
+def test_update_clock_pauses_while_waiting_and_resumes_with_what_was_left(
+    open_ticket, engineer
+):
+    """SUP-6/SUP-3 the update clock stops while the ticket waits on the customer and
+    resumes with the business time that was left."""
+    ticket = open_ticket("standard", now=kyiv(2025, 11, 17, 9))
+    ticket_reply(ticket=ticket, actor=engineer, body="On it", now=kyiv(2025, 11, 17, 10))
+    # Mon 14:00: 4 of the 9 business hours ran; the ticket waits on the customer.
+    ticket_clarify(ticket=ticket, actor=engineer, question="Which file?",
+                   now=kyiv(2025, 11, 17, 14))
+    ticket.refresh_from_db()
+    assert ticket.next_due_at is None and ticket.clock_remaining_minutes == 5 * 60
+    ticket_customer_message(ticket=ticket, body="The CSV", now=kyiv(2025, 11, 19, 11))
+    ticket.refresh_from_db()
+    assert ticket.clock_metric == Metric.UPDATE
+    assert ticket.update_due_at == kyiv(2025, 11, 19, 16)
+    # A reply that waits on the customer: the whole interval is owed from the answer.
+    ticket_reply(ticket=ticket, actor=engineer, body="Try this", wait_for_customer=True,
+                 now=kyiv(2025, 11, 19, 12))
+    ticket_customer_message(ticket=ticket, body="Done", now=kyiv(2025, 11, 20, 15))
+    ticket.refresh_from_db()
+    assert ticket.update_due_at == kyiv(2025, 11, 21, 15)
 
 
 def test_waiting_on_customer_has_no_update_due(open_ticket, engineer):

@@ -197,6 +197,8 @@ def test_a_late_reply_to_the_customer_before_the_sweep_is_recorded(open_ticket, 
     from support.services import ticket_customer_message
 
     ticket = open_ticket("standard", now=kyiv(2025, 11, 17, 9))
+    ticket.plan.update_amount = 5  # the reply target comes before the next update (SUP-6)
+    ticket.plan.save()
     ticket_reply(ticket=ticket, actor=engineer, body="Hi", now=kyiv(2025, 11, 17, 10))
     ticket_customer_message(ticket=ticket, body="Still broken", now=kyiv(2025, 11, 17, 11))
     ticket.refresh_from_db()
