@@ -13,6 +13,11 @@ class SupportConfig(AppConfig):
         # CAL-8: a calendar change recomputes the open tickets counted on it.
         register_deadline_owner("support.tickets")(recompute_ticket_deadlines)
 
+        from .services.clarifications import recompute_clarification_deadlines
+
+        # CAL-8/SUP-3: and the waiting periods (with the auto-close) of their requests.
+        register_deadline_owner("support.clarifications")(recompute_clarification_deadlines)
+
         from orders.holds import register_archive_hold
 
         # ORD-15: a customer's open ticket about a migration holds its archive.

@@ -258,8 +258,16 @@ class Clarification(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)
 
+    # CAL-8: a recomputed waiting period is kept here with its cause.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["ticket", "number"]
+        indexes = [
+            # CAL-8: the waiting ones, recomputed when their calendar changes.
+            models.Index(fields=["id"], name="support_clarification_waiting",
+                         condition=Q(answered_at__isnull=True, expired_at__isnull=True)),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["ticket", "number"], name="support_clarification_no"),
             models.CheckConstraint(

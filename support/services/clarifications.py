@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from slaportal.calendars.selectors import business_calendar
+from slaportal.bulk import bulk_update_values, history_snapshot
+from slaportal.calendars.selectors import business_calendar, business_calendars
 from slaportal.jobs import Step, drain
 
 from ..choices import IntakeItem, MessageKind, TicketStatus
@@ -115,3 +117,40 @@ def _expire_one(pk: int, now) -> int:
     ticket_recompute_clocks(ticket=ticket)
     notify(to=[ticket.customer.user.email], subject=f"[#{ticket.reference}] {word}", body=body)
     return 1
+
+
+RECOMPUTE_CHUNK = 2000
+
+
+def recompute_clarification_deadlines(calendar_slugs: frozenset[str], *, cause: str = "") -> int:
+    """CAL-8 (SUP-3): a calendar changed; the waiting period of every clarification still
+    waiting on a ticket counted on it is counted again from its request, and with it the
+    auto-close it leads to. Chunks of 2,000 in primary-key order (keyset), rows locked;
+    the moved ones written in one UPDATE, their history rows (with the cause) in one
+    INSERT. Returns how many waiting clarifications were recomputed."""
+    engines = business_calendars(list(calendar_slugs))
+    days = support_settings().waiting_period_days
+    reason = (cause or f"CAL-8: calendar {', '.join(sorted(calendar_slugs))} changed")[:100]
+    now = timezone.now()
+    waiting = (
+        Clarification.objects.filter(answered_at__isnull=True, expired_at__isnull=True,
+                                     ticket__plan__calendar__slug__in=list(calendar_slugs))
+        .values_list("pk", "requested_at", "expires_at", "ticket__plan__calendar__slug")
+        .order_by("pk")
+    )
+    count, last = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(waiting.select_for_update(of=("self",))
+                        .filter(pk__gt=last)[:RECOMPUTE_CHUNK])
+            if not rows:
+                return count
+            last = rows[-1][0]
+            moved = []
+            for pk, requested_at, expires_at, slug in rows:
+                new = engines[slug].add_days(requested_at, days)
+                if new != expires_at:
+                    moved.append(Clarification(pk=pk, expires_at=new))
+            bulk_update_values(Clarification, moved, ["expires_at"])
+            history_snapshot(Clarification, [c.pk for c in moved], when=now, reason=reason)
+        count += len(rows)
