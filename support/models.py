@@ -113,6 +113,37 @@ class SupportStop(models.Model):
         return f"Support stopped for {self.customer}"
 
 
+class RefusedRequest(models.Model):
+    """SUP-4: a request that came in while support was stopped — refused, and kept so that
+    staff see every attempt on the customer (nothing is deleted)."""
+
+    customer = models.ForeignKey(
+        "accounts.Customer", on_delete=models.PROTECT, related_name="refused_requests"
+    )
+    stop = models.ForeignKey(SupportStop, on_delete=models.PROTECT, related_name="refusals")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    subject = models.CharField(max_length=300, blank=True)
+    ticket = models.ForeignKey(
+        "Ticket", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The existing ticket the customer wrote on, if any.",
+    )
+    inbound_email = models.ForeignKey(
+        "InboundEmail", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    replied_to = models.CharField(
+        max_length=254, blank=True, help_text="Where the refusal was sent back by e-mail."
+    )
+    attempted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-attempted_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-attempted_at"],
+                                name="support_refused_customer")]
+
+    def __str__(self) -> str:
+        return f"Refused {self.get_channel_display()} request from {self.customer}"
+
+
 class Ticket(models.Model):
     """A support request with its SLA clock (SUP-1..SUP-6, SUP-14).
 
@@ -448,6 +479,11 @@ class PackageHoursEntry(models.Model):
         Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     hours = models.DecimalField(max_digits=6, decimal_places=2)
+    overage_hours = models.DecimalField(
+        max_digits=6, decimal_places=2, default=0,
+        help_text="The part of this entry beyond the hours the package includes, taken "
+                  "from the extra paid hours a manager approved (SUP-13).",
+    )
     note = models.CharField(max_length=200, blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

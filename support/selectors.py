@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, Sum
@@ -76,6 +77,57 @@ def package_hours_remaining(*, package) -> Decimal:
     return package.hours_included + package.extra_hours_approved - package_hours_logged(
         package=package
     )
+
+
+@dataclass(frozen=True)
+class PackageHours:
+    """SUP-13: a package's hours at a glance (one aggregate query)."""
+
+    package: object
+    included: Decimal
+    extra: Decimal
+    used: Decimal
+    overage: Decimal
+    on_ticket: Decimal | None = None
+
+    @property
+    def left(self) -> Decimal:
+        return self.included + self.extra - self.used
+
+    @property
+    def included_left(self) -> Decimal:
+        return max(self.included - self.used, Decimal("0"))
+
+
+def package_hours(*, package, ticket=None) -> PackageHours:
+    sums = PackageHoursEntry.objects.filter(package=package).aggregate(
+        used=Sum("hours"), overage=Sum("overage_hours"),
+        on_ticket=Sum("hours", filter=Q(ticket=ticket)) if ticket is not None else Sum(
+            "hours", filter=Q(pk__in=[])),
+    )
+    return PackageHours(
+        package=package, included=package.hours_included, extra=package.extra_hours_approved,
+        used=_hours(sums["used"]), overage=_hours(sums["overage"]),
+        on_ticket=_hours(sums["on_ticket"]) if ticket is not None else None,
+    )
+
+
+def _hours(value) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def customer_package_hours(*, customer, limit: int = 20) -> list[PackageHours]:
+    """SUP-13 on the customer: each package's hours, newest first, in one query."""
+    from orders.models import ServicePackage
+
+    packages = (
+        ServicePackage.objects.filter(migration__customer=customer)
+        .select_related("migration")
+        .annotate(used=Sum("support_hours__hours"), over=Sum("support_hours__overage_hours"))
+        .order_by("-pk")[:limit]
+    )
+    return [PackageHours(package=p, included=p.hours_included, extra=p.extra_hours_approved,
+                         used=_hours(p.used), overage=_hours(p.over)) for p in packages]
 
 
 def open_tickets_on_calendars(slugs) -> Q:

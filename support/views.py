@@ -88,9 +88,16 @@ def ticket_new(request):
     customer = request.customer
     stop = active_support_stop(customer=customer)
     if stop is not None:
-        # SUP-4: a clear refusal; nothing is saved.
-        status = 403 if request.method == "POST" else 200
-        return render(request, "support/ticket_new.html", {"stop": stop}, status=status)
+        # SUP-4: a clear refusal; the attempt is kept for staff, the request is not.
+        status = 200
+        if request.method == "POST":
+            status = 403
+            services.support_refusal_record(
+                customer=customer, channel=Channel.WEB,
+                subject=str(request.POST.get("subject", ""))[:300])
+        return render(request, "support/ticket_new.html", {
+            "stop": stop, "stopped_message": services.stopped_message(customer),
+        }, status=status)
     form = TicketForm(request.POST or None, customer=customer)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -133,6 +140,10 @@ def ticket_detail(request, pk: int):
             services.ticket_customer_message(
                 ticket=ticket, body=form.cleaned_data["body"], actor=request.user
             )
+        except services.SupportStopped as exc:
+            services.support_refusal_record(customer=customer, channel=Channel.WEB,
+                                            subject=ticket.subject, ticket=ticket)
+            add_service_errors(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

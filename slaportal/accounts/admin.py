@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
+from django.utils.html import format_html_join
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,6 +12,7 @@ from slaportal.admin_base import CappedCountPaginator, IndexedSearchMixin
 
 from . import two_factor
 from .models import Customer, User
+from .panels import customer_panels
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -86,8 +88,19 @@ class CustomerAdmin(IndexedSearchMixin, SimpleHistoryAdmin):
     list_filter = ["uses_cms_line", "uses_data_line", "nonprofit_status"]
     search_fields = ["user__email", "organisation", "phone"]
     raw_id_fields = ["user"]
+    readonly_fields = ["records"]
     show_full_result_count = False
     paginator = CappedCountPaginator
+
+    @admin.display(description="records")
+    def records(self, obj: Customer):
+        """What the other apps record about this customer (support, hours, …)."""
+        if obj.pk is None:
+            return "—"
+        return format_html_join(
+            "", '<h3 style="margin:.6em 0 .2em">{}</h3>{}',
+            ((title, render(obj)) for title, render in customer_panels()),
+        )
 
     @admin.display(ordering="user__email", description="e-mail")
     def email(self, obj: Customer) -> str:

@@ -48,7 +48,7 @@ class CustomerWithPlansAdmin(CustomerAdmin):
         return format_html(
             "<p>Now: {}</p><table><tr><th>plan</th><th>bought with</th><th>from (Kyiv)</th>"
             "<th>until (Kyiv)</th><th>why it ended</th></tr>{}</table>",
-            current or "—", rows or format_html("<tr><td colspan=5>No plan bought yet.</td></tr>"))
+            current or "—", rows or format_html("<tr><td colspan=5>{}</td></tr>", "No plan bought yet."))
 
 
 

@@ -1,3 +1,3 @@
 """The support admin: the engineers' ticket queue and the managers' records."""
 
-from . import records, tickets  # noqa: F401
+from . import panels, records, tickets  # noqa: F401

@@ -130,6 +130,10 @@ class TicketAdmin(HistoryAdmin):
     change_form_template = "admin/support/ticket/change_form.html"
     actions = ["close_tickets", "reopen_tickets"]
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # The customer's page links to their tickets.
+        return lookup == "customer__id__exact" or super().lookup_allowed(lookup, value, request)
+
     def has_add_permission(self, request) -> bool:
         return False  # tickets come from customers, e-mail and chat via ticket_create
 

@@ -21,6 +21,8 @@ from .packages import package_extra_hours_approve, package_hours_log
 from .sla import breach_exclude, sla_sweep, termination_evaluate
 from .tickets import (
     SupportStopped,
+    stopped_message,
+    support_refusal_record,
     ticket_add_note,
     ticket_assign,
     ticket_close,
@@ -44,6 +46,8 @@ __all__ = [
     "package_hours_log",
     "recompute_ticket_deadlines",
     "sla_sweep",
+    "stopped_message",
+    "support_refusal_record",
     "support_resume",
     "support_stop",
     "termination_evaluate",

@@ -17,7 +17,12 @@ from slaportal.accounts.models import User
 from ..choices import Channel, InboundOutcome
 from ..models import InboundEmail, Ticket
 from .common import logger, now_or
-from .tickets import SupportStopped, ticket_create, ticket_customer_message
+from .tickets import (
+    SupportStopped,
+    support_refusal_record,
+    ticket_create,
+    ticket_customer_message,
+)
 
 REFERENCE = re.compile(r"\[#T-(\d+)\]", re.IGNORECASE)
 MIGRATION_ID = re.compile(r"Migration\s*ID\s*[:#]?\s*([A-Za-z0-9]{6,16})", re.IGNORECASE)
@@ -73,6 +78,12 @@ def inbound_email_process(*, raw: str, now=None) -> InboundResult:
         ticket, outcome, message = _route(stored, msg, sender, subject, now)
     except SupportStopped as exc:
         ticket, outcome, message = None, InboundOutcome.SUPPORT_STOPPED, exc.messages[0]
+        customer = _customer_of(sender)
+        if customer is not None:
+            ref = REFERENCE.search(subject)
+            on = Ticket.objects.filter(pk=int(ref[1]), customer=customer).first() if ref else None
+            support_refusal_record(customer=customer, channel=Channel.EMAIL, subject=subject,
+                                   ticket=on, inbound_email=stored, reply_to=sender, now=now)
     except ValidationError as exc:
         ticket, outcome, message = None, InboundOutcome.FAILED, "; ".join(exc.messages)
     InboundEmail.objects.filter(pk=stored.pk).update(
@@ -83,15 +94,21 @@ def inbound_email_process(*, raw: str, now=None) -> InboundResult:
     return InboundResult(email=stored, ticket=ticket, outcome=outcome, message=message)
 
 
+def _customer_user(sender: str):
+    if not sender:
+        return None
+    return (User.objects.filter(email__iexact=sender, customer__isnull=False)
+            .select_related("customer__account_manager").first())
+
+
+def _customer_of(sender: str):
+    user = _customer_user(sender)
+    return user.customer if user is not None else None
+
+
 @transaction.atomic
 def _route(stored, msg, sender, subject, now):
-    user = (
-        User.objects.filter(email__iexact=sender, customer__isnull=False)
-        .select_related("customer")
-        .first()
-        if sender
-        else None
-    )
+    user = _customer_user(sender)
     if user is None:
         return None, InboundOutcome.UNKNOWN_SENDER, UNKNOWN_SENDER.format(sender=sender or "?")
     customer = user.customer

@@ -13,7 +13,7 @@ from slaportal.calendars.selectors import business_calendar
 
 from ..choices import Channel, MessageKind, Metric, TicketStatus
 from ..intake import intake_checks
-from ..models import Breach, Clarification, Ticket, TicketMessage
+from ..models import Breach, Clarification, RefusedRequest, Ticket, TicketMessage
 from ..selectors import active_support_stop, customer_plan, support_settings
 from ..transitions import FINAL_STATUS, check_ticket_move
 from .clocks import (
@@ -29,18 +29,57 @@ from .common import notify, now_or
 from .sla import breach_record, termination_evaluate
 
 STOPPED_MESSAGE = (
-    "Support for this account has been stopped (SUP-4); new requests are not accepted. "
-    "Please contact your account manager."
+    "Support for this account has been stopped, so new requests are not accepted. "
+    "Nothing you sent before has been deleted. Please contact your account manager{who}."
 )
 
 
 class SupportStopped(ValidationError):
-    pass
+    """SUP-4: refused because support is stopped; carries the stop in force."""
+
+    def __init__(self, message: str, stop=None):
+        super().__init__(message)
+        self.stop = stop
+
+
+def stopped_message(customer) -> str:
+    manager = customer.account_manager
+    who = ""
+    if manager is not None and manager.email:
+        name = manager.get_full_name().strip()
+        who = f", {name} ({manager.email})" if name else f" at {manager.email}"
+    return STOPPED_MESSAGE.format(who=who)
 
 
 def refuse_if_stopped(customer) -> None:
-    if active_support_stop(customer=customer) is not None:
-        raise SupportStopped(STOPPED_MESSAGE)
+    stop = active_support_stop(customer=customer)
+    if stop is not None:
+        raise SupportStopped(stopped_message(customer), stop=stop)
+
+
+@transaction.atomic
+def support_refusal_record(
+    *, customer, channel: str, subject: str = "", ticket=None, inbound_email=None,
+    reply_to: str = "", now: dt.datetime | None = None,
+) -> RefusedRequest | None:
+    """SUP-4: keep a refused attempt (staff see each on the customer); an e-mail gets the
+    refusal back by e-mail, saying how to reach the account manager. Called after the
+    refused write rolled back. Nothing is recorded when support is not stopped."""
+    now = now_or(now)
+    stop = active_support_stop(customer=customer)
+    if stop is None:
+        return None
+    refusal = RefusedRequest.objects.create(
+        customer=customer, stop=stop, channel=channel, subject=subject[:300], ticket=ticket,
+        inbound_email=inbound_email, replied_to=reply_to[:254], attempted_at=now,
+    )
+    if reply_to:
+        notify(
+            to=[reply_to],
+            subject=f"Re: {subject}" if subject else "Your support request",
+            body=stopped_message(customer),
+        )
+    return refusal
 
 
 def find_migration(*, customer, line: str, migration_id: str) -> Migration:

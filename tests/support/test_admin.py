@@ -332,3 +332,39 @@ def test_breach_and_hours_changelists_run_fixed_queries(client, manager, enginee
         with django_assert_num_queries(expected):
             response = client.get(url)
         assert len(response.context["cl"].result_list) == min(rows, 100)
+
+
+def test_the_customer_page_shows_refused_attempts_and_package_hours(
+    client, manager, engineer, customer, mailoutbox
+):
+    """SUP-4 staff see each refused attempt on the customer; SUP-13 the customer's page
+    shows each package's used, left and overage hours."""
+    from decimal import Decimal
+
+    from support.services import (
+        package_extra_hours_approve,
+        package_hours_log,
+        support_refusal_record,
+        support_stop,
+    )
+
+    package = SupportServicePackageFactory(migration__customer=customer,
+                                           hours_included=Decimal("3"))
+    package_extra_hours_approve(package=package, hours=2, actor=manager)
+    package_hours_log(package=package, hours=4, actor=engineer)
+    support_stop(customer=customer, actor=manager, reason="Abusive e-mails")
+    support_refusal_record(customer=customer, channel="email", subject="Let me in",
+                           reply_to="client@example.com")
+    client.force_login(manager)
+    page = client.get(reverse("admin:accounts_customer_change", args=[customer.pk]))
+    text = page.content.decode()
+    assert "Support stopped" in text and "Abusive e-mails" in text
+    assert "Refused while stopped (SUP-4): 1 attempt(s)" in text
+    assert "Let me in" in text and "client@example.com" in text
+    # 3 included + 2 approved, 4 used: 1 left, 1 h beyond the included hours.
+    row = text[text.index(package.migration.migration_id):]
+    assert "<td>3.00 h</td><td>2.00 h</td><td>4.00 h</td><td><strong>1.00 h</strong>" in row
+    assert "<td>1.00 h</td></tr>" in row
+    tickets = client.get(reverse("admin:support_ticket_changelist"),
+                         {"customer__id__exact": customer.pk})
+    assert tickets.status_code == 200

@@ -287,8 +287,15 @@ def test_stopped_customer_is_refused_and_nothing_is_saved(signed_in, customer, m
     })
     assert response.status_code == 403
     messages_before = ticket.messages.count()
-    signed_in.post(reverse("support:detail", args=[ticket.pk]), {"body": "Hello?"})
+    refused = signed_in.post(reverse("support:detail", args=[ticket.pk]), {"body": "Hello?"})
+    assert "manager@vendor.test" in _text(refused) and "SUP-4" not in _text(refused)
     assert Ticket.objects.count() == 1 and ticket.messages.count() == messages_before
+    # Staff see each refused attempt on the customer.
+    from support.models import RefusedRequest
+
+    assert list(RefusedRequest.objects.order_by("pk").values_list(
+        "channel", "subject", "ticket_id")) == [("web", "Again", None),
+                                                 ("web", ticket.subject, ticket.pk)]
 
 
 # --- SUP-12 support access -----------------------------------------------------------

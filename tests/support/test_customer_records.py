@@ -13,6 +13,7 @@ from support.models import PackageHoursEntry, SupportSettings, WeekendBooking
 from support.selectors import (
     NO_ACCESS_NOTE,
     active_support_access,
+    package_hours,
     package_hours_remaining,
     ticket_access_note,
 )
@@ -124,5 +125,11 @@ def test_package_hours_logged_and_refused_past_allowance(engineer, manager):
     package_extra_hours_approve(package=package, hours=2, actor=manager, note="paid")
     package.refresh_from_db()
     assert package.extra_hours_approved == Decimal("2")
-    package_hours_log(package=package, hours=2, actor=engineer, now=NOW)
+    entry = package_hours_log(package=package, hours=2, actor=engineer, now=NOW)
     assert package_hours_remaining(package=ServicePackage.objects.get()) == Decimal("1.5")
+    # SUP-13: 1.5 h were left of the included 6; the other 0.5 h is recorded as overage.
+    assert entry.overage_hours == Decimal("0.5")
+    package_hours_log(package=package, hours="1.5", actor=engineer, now=NOW)
+    summary = package_hours(package=ServicePackage.objects.get())
+    assert (summary.included, summary.extra, summary.used, summary.left, summary.overage,
+            summary.included_left) == (6, 2, 8, 0, 2, 0)

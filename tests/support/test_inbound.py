@@ -68,6 +68,35 @@ def test_stopped_customer_email_is_refused_and_kept(customer, manager):
     assert not Ticket.objects.exists() and InboundEmail.objects.count() == 1
 
 
+def test_stopped_customer_email_gets_a_refusal_by_email_and_staff_see_it(
+    customer, manager, open_ticket, mailoutbox, django_capture_on_commit_callbacks
+):
+    """SUP-4 an e-mail from a stopped customer (new or on an existing ticket) is answered
+    by e-mail: support is stopped, how to reach the account manager; each attempt is kept
+    on the customer with the stored e-mail; nothing is deleted."""
+    from support.models import RefusedRequest
+
+    ticket = open_ticket("standard", now=NOW)
+    support_stop(customer=customer, actor=manager, reason="Abuse")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        inbound_email_process(raw=raw("client@example.com", "Hi again", LONG), now=NOW)
+        inbound_email_process(
+            raw=raw("client@example.com", f"Re: [#{ticket.reference}] Import", "Hello?"),
+            now=NOW)
+    refusals = list(RefusedRequest.objects.order_by("pk"))
+    assert [(r.channel, r.subject, r.ticket_id, r.replied_to) for r in refusals] == [
+        ("email", "Hi again", None, "client@example.com"),
+        ("email", f"Re: [#{ticket.reference}] Import", ticket.pk, "client@example.com"),
+    ]
+    assert all(r.inbound_email_id and r.stop_id for r in refusals)
+    assert [m.to for m in mailoutbox] == [["client@example.com"], ["client@example.com"]]
+    body = mailoutbox[0].body
+    assert "Support for this account has been stopped" in body
+    assert "manager@vendor.test" in body and "SUP-" not in body
+    assert Ticket.objects.count() == 1 and ticket.messages.count() == 2
+
+
 def test_management_command_reads_a_file(customer, tmp_path):
     """SUP-1 the e-mail channel: the command takes a raw RFC 822 message."""
     path = tmp_path / "mail.eml"
