@@ -48,7 +48,8 @@ class CustomerWithPlansAdmin(CustomerAdmin):
         return format_html(
             "<p>Now: {}</p><table><tr><th>plan</th><th>bought with</th><th>from (Kyiv)</th>"
             "<th>until (Kyiv)</th><th>why it ended</th></tr>{}</table>",
-            current or "—", rows or format_html("<tr><td colspan=5>{}</td></tr>", "No plan bought yet."))
+            current or "—",
+            rows or format_html("<tr><td colspan=5>{}</td></tr>", "No plan bought yet."))
 
 
 
