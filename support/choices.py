@@ -4,12 +4,19 @@ from slaportal.plans.choices import TargetUnit  # noqa: F401  (SUP-5, kept impor
 
 
 class Channel(models.TextChoices):
-    """SUP-1: where a request came in. Forum ranks lowest and carries no guarantee."""
+    """SUP-1: where a request came in. Forum ranks lowest and carries no guarantee;
+    phone and instant messaging are data-line channels only (SUP-1, SUP-10)."""
 
     WEB = "web", "Web form"
     EMAIL = "email", "E-mail"
     CHAT = "chat", "Live chat"
     FORUM = "forum", "Forum"
+    PHONE = "phone", "Phone"
+    IM = "im", "Instant messaging"
+
+
+# SUP-1: "Phone and IM are not support channels on the CMS line."
+CMS_REFUSED_CHANNELS = ("phone", "im")
 
 
 class TicketStatus(models.TextChoices):

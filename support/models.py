@@ -113,6 +113,30 @@ class SupportStop(models.Model):
         return f"Support stopped for {self.customer}"
 
 
+class CannedReply(models.Model):
+    """A reply engineers insert and adapt. Placeholders in braces are filled from the
+    ticket: {customer_name}, {customer_email}, {migration_id}, {plan}, {due}, {ticket},
+    {subject}, {engineer}."""
+
+    title = models.CharField(max_length=100, unique=True)
+    body = models.TextField()
+    line = models.CharField(
+        max_length=8, choices=ProductLine.choices, blank=True,
+        help_text="Offered on tickets of this line only; blank for both lines.",
+    )
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "canned replies"
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class RefusedRequest(models.Model):
     """SUP-4: a request that came in while support was stopped — refused, and kept so that
     staff see every attempt on the customer (nothing is deleted)."""
@@ -223,6 +247,10 @@ class Ticket(models.Model):
                          name="support_ticket_status_queue"),
             models.Index(fields=["next_due_at", "-priority_rank", "id"],
                          name="support_ticket_queue"),
+            # "My tickets": one engineer's open work by due time.
+            models.Index(fields=["assignee", "next_due_at", "-priority_rank", "id"],
+                         condition=Q(status__in=OPEN_TICKET_STATUSES),
+                         name="support_ticket_assignee_open"),
             # SUP-8: the sweep's due rows (a target passed, not recorded yet, clock running).
             models.Index(fields=["next_due_at", "id"], name="support_ticket_breach_due",
                          condition=Q(overdue_recorded=False,

@@ -5,7 +5,9 @@ from slaportal.accounts.roles import Role, crud
 
 ROLE_PERMISSIONS = {
     Role.SUPPORT_ENGINEERS: [
-        *crud("support.ticket", "view", "change"),
+        *crud("support.ticket", "view", "add", "change"),
+        *crud("support.cannedreply", "view", "add", "change"),
+        *crud("support.refusedrequest", "view"),
         *crud("support.ticketmessage", "view"),
         *crud("support.clarification", "view"),
         *crud("support.breach", "view", "change"),
@@ -14,7 +16,9 @@ ROLE_PERMISSIONS = {
         *crud("support.inboundemail", "view"),
     ],
     Role.ACCOUNT_MANAGERS: [
-        *crud("support.ticket", "view"),
+        *crud("support.ticket", "view", "add"),
+        *crud("support.cannedreply", "view"),
+        *crud("support.refusedrequest", "view"),
         *crud("support.breach", "view"),
         *crud("support.terminationright", "view"),
         *crud("support.supportstop", "view", "add", "change"),

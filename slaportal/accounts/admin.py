@@ -98,7 +98,7 @@ class CustomerAdmin(IndexedSearchMixin, SimpleHistoryAdmin):
         if obj.pk is None:
             return "—"
         return format_html_join(
-            "", '<h3 style="margin:.6em 0 .2em">{}</h3>{}',
+            "", '<h3 class="panel-title">{}</h3>{}',
             ((title, render(obj)) for title, render in customer_panels()),
         )
 

@@ -45,7 +45,7 @@ def support_panel(customer):
         parts.append(format_html("<p>{}</p>", "Support is not stopped."))
     else:
         parts.append(format_html(
-            '<p style="color:#b02a37"><strong>Support stopped</strong> since {} by {}: {}</p>',
+            '<p class="warn-text"><strong>Support stopped</strong> since {} by {}: {}</p>',
             kyiv(stop.stopped_at), stop.stopped_by.email, stop.reason))
     refusals = RefusedRequest.objects.filter(customer=customer).select_related("ticket")
     shown = list(refusals[:SHOWN])

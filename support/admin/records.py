@@ -15,9 +15,11 @@ from django.utils.html import format_html
 from support import services
 from support.models import (
     Breach,
+    CannedReply,
     ExtraHoursApproval,
     InboundEmail,
     PackageHoursEntry,
+    RefusedRequest,
     SupportAccessGrant,
     SupportSettings,
     SupportStop,
@@ -298,3 +300,34 @@ class SupportSettingsAdmin(HistoryAdmin):
 
     def has_add_permission(self, request) -> bool:
         return request.user.is_superuser and not SupportSettings.objects.exists()
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(HistoryAdmin):
+    """Replies engineers insert on the ticket page, placeholders filled from the ticket."""
+
+    list_display = ["title", "line", "is_active", "updated_at"]
+    list_filter = ["line", "is_active"]
+    search_fields = ["title", "body"]
+    fields = ["title", "line", "is_active", "body", "placeholders"]
+    readonly_fields = ["placeholders"]
+
+    @admin.display(description="placeholders")
+    def placeholders(self, obj):
+        return ("{customer_name} {customer_email} {migration_id} {plan} {due} {ticket} "
+                "{subject} {engineer} — filled from the ticket when inserted.")
+
+    def save_model(self, request, obj, form, change):
+        obj.full_clean()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(RefusedRequest)
+class RefusedRequestAdmin(ReadOnlyAdmin):
+    """SUP-4: every request refused while support was stopped."""
+
+    list_display = ["attempted_at", "customer", "channel", "subject", "ticket", "replied_to"]
+    list_select_related = ["customer__user", "ticket"]
+    list_filter = ["channel"]
+    search_fields = ["customer__user__email", "subject"]
+    date_hierarchy = "attempted_at"

@@ -3,34 +3,46 @@
 from __future__ import annotations
 
 import datetime as dt
+from email import message_from_string, policy
 
 from django.contrib import admin, messages
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from slaportal.calendars.selectors import business_calendars
+from slaportal.accounts.roles import Role
+from slaportal.calendars.selectors import business_calendar, business_calendars
+from slaportal.forms import add_service_errors
 from support import services
+from support.canned import canned_replies_for, canned_reply_render
 from support.choices import OPEN_TICKET_STATUSES, TicketStatus
-from support.models import Breach, Clarification, Ticket, TicketMessage
-from support.selectors import ticket_access_note, ticket_intake_report
+from support.models import Breach, Clarification, SupportSettings, Ticket, TicketMessage
+from support.selectors import package_hours, ticket_access_note, ticket_intake_report
+from support.services.clocks import clock_position
+from support.transitions import FINAL_STATUS
 
 from .base import HistoryAdmin, ReadOnlyAdmin, kyiv, request_engines, set_request_engines
-from .forms import ClarifyForm, CloseForm, ConfirmForm, NoteForm, ReplyForm
+from .forms import (
+    STAFF_STATUSES,
+    ClarifyForm,
+    CloseForm,
+    ConfirmForm,
+    HoursForm,
+    NoteForm,
+    ReplyForm,
+    StaffTicketForm,
+    TicketActionForm,
+)
 
-BADGE = {
-    TicketStatus.NEW: "#0b7285",
-    TicketStatus.OPEN: "#2b8a3e",
-    TicketStatus.WAITING_ON_CUSTOMER: "#e67700",
-    TicketStatus.REOPENED: "#862e9c",
-    TicketStatus.SOLVED: "#495057",
-    TicketStatus.CLOSED: "#495057",
-}
 DUE_SOON = dt.timedelta(hours=4)
+INTAKE_WORDS = {"account_email": "account e-mail", "migration_id": "Migration ID",
+                "phone": "phone", "description": "description"}
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -61,6 +73,23 @@ class StatusFilter(admin.SimpleListFilter):
         if value in TicketStatus.values:
             return queryset.filter(status=value)
         return queryset.none()
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    """"My tickets" for the signed-in engineer, and the ones nobody has taken."""
+
+    title = "assignee"
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", "My tickets"), ("none", "Unassigned")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assignee=request.user)
+        if self.value() == "none":
+            return queryset.filter(assignee__isnull=True)
+        return queryset
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -109,33 +138,98 @@ def format_left(minutes: float) -> str:
     return f"{sign}{hours} h {mins:02d} min"
 
 
+def status_badge_html(ticket: Ticket):
+    return format_html('<span class="badge badge-{}">{}</span>', ticket.status,
+                       ticket.get_status_display())
+
+
+def time_left_badge(ticket: Ticket, engine, settings, now) -> str:
+    """Business time left on the running clock: green, amber from the first warning
+    (70%), red from the second (90%) and once overdue; "paused" while waiting on the
+    customer (SUP-3, SUP-5, SUP-7)."""
+    if ticket.status == TicketStatus.WAITING_ON_CUSTOMER:
+        return format_html('<span class="left left-paused" title="{}">paused</span>',
+                           "Waiting on the customer: the clock is paused.")
+    position = clock_position(ticket, engine, now) if engine is not None else None
+    if position is None:
+        note = "no response target (forum)" if ticket.channel == "forum" else "no running clock"
+        return format_html('<span class="left left-none" title="{}">—</span>', note)
+    left, used = position
+    level = ("red" if left < 0 or used * 100 >= settings.warn_second_percent
+             else "amber" if used * 100 >= settings.warn_first_percent else "ok")
+    return format_html(
+        '<span class="left left-{}" title="{} due {} Kyiv · {}% of the target used">{}</span>',
+        level, ticket.get_clock_metric_display(), kyiv(ticket.next_due_at),
+        int(used * 100), format_left(left))
+
+
+ROLE_WORDS = {Role.SUPPORT_ENGINEERS: "engineer", Role.ACCOUNT_MANAGERS: "account manager",
+              Role.FINANCE: "finance"}
+
+
+class Actors:
+    """Who acted, in words: the customer, an engineer by name, or a job (no user)."""
+
+    def __init__(self, ticket: Ticket, users):
+        self.customer_user_id = ticket.customer.user_id
+        ids = {u.pk for u in users if u is not None and u.is_staff}
+        self.roles: dict[int, str] = {}
+        for user_id, group in Group.user_set.through.objects.filter(
+                user_id__in=ids).values_list("user_id", "group__name"):
+            self.roles.setdefault(user_id, ROLE_WORDS.get(group, group))
+
+    def label(self, user, job: str = "scheduled job") -> str:
+        if user is None:
+            return f"System ({job})"
+        if user.pk == self.customer_user_id or not user.is_staff:
+            return f"Customer ({user.email})"
+        name = user.get_full_name().strip() or user.email
+        role = "administrator" if user.is_superuser and user.pk not in self.roles else (
+            self.roles.get(user.pk, "staff"))
+        return f"{name} ({role})"
+
+
+def attachments(message: TicketMessage) -> list[tuple[str, int]]:
+    """The files an inbound e-mail carried (name, bytes): listed, kept in the raw mail."""
+    if message.inbound_email_id is None:
+        return []
+    parsed = message_from_string(message.inbound_email.raw, policy=policy.default)
+    found = []
+    for part in parsed.iter_attachments():
+        payload = part.get_payload(decode=True) or b""
+        found.append((part.get_filename() or "(unnamed)", len(payload)))
+    return found
+
+
 @admin.register(Ticket)
 class TicketAdmin(HistoryAdmin):
     list_display = [
-        "reference", "subject", "customer_email", "line", "plan", "priority_rank",
-        "status_badge", "due", "time_left", "assignee", "intake",
+        "reference", "subject_short", "customer_email", "plan", "status_badge", "time_left",
+        "assignee", "intake",
     ]
-    list_display_links = ["reference", "subject"]
+    list_display_links = ["reference", "subject_short"]
     list_select_related = ["customer__user", "plan__calendar", "assignee"]
-    list_filter = [StatusFilter, DueFilter, WaitingFilter, "line", "plan", "channel",
-                   "intake_complete"]
+    list_filter = [StatusFilter, AssigneeFilter, DueFilter, WaitingFilter, "line", "plan",
+                   "channel", "intake_complete"]
     search_fields = ["customer__user__email", "migration__migration_id", "subject"]
     list_per_page = 100
-    fields = [
-        "status_badge", "customer", "line", "channel", "plan", "priority_rank", "migration",
-        "access_note", "subject", "description", "contact_email", "contact_phone", "intake_report",
-        "assignee", "sla_panel", "timeline",
+    action_form = TicketActionForm
+    fieldsets = [
+        ("Details", {"fields": [
+            "customer", "line", "channel", "plan", "priority_rank", "migration", "access_note",
+            "contact_email", "contact_phone", "intake_report", "assignee",
+        ]}),
     ]
-    readonly_fields = [f for f in fields if f != "assignee"]
+    readonly_fields = ["customer", "line", "channel", "plan", "priority_rank", "migration",
+                       "access_note", "contact_email", "contact_phone", "intake_report"]
     change_form_template = "admin/support/ticket/change_form.html"
-    actions = ["close_tickets", "reopen_tickets"]
+    add_form_template = "admin/support/ticket/add_form.html"
+    actions = ["assign_to_me", "assign_to_chosen", "set_status", "close_tickets",
+               "reopen_tickets"]
 
     def lookup_allowed(self, lookup, value, request=None):
         # The customer's page links to their tickets.
         return lookup == "customer__id__exact" or super().lookup_allowed(lookup, value, request)
-
-    def has_add_permission(self, request) -> bool:
-        return False  # tickets come from customers, e-mail and chat via ticket_create
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
@@ -145,8 +239,10 @@ class TicketAdmin(HistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
-        # One query for every plan calendar, so "time left" costs no query per row.
+        # One query for every plan calendar and one for the settings, so "time left"
+        # costs no query per row.
         set_request_engines(business_calendars())
+        self._settings = SupportSettings.load()
         try:
             return super().changelist_view(request, extra_context)
         finally:
@@ -158,6 +254,10 @@ class TicketAdmin(HistoryAdmin):
     def reference(self, obj: Ticket) -> str:
         return obj.reference
 
+    @admin.display(description="subject", ordering="subject")
+    def subject_short(self, obj: Ticket) -> str:
+        return obj.subject if len(obj.subject) <= 70 else obj.subject[:68] + "…"
+
     # Sorting groups the tickets by customer (their id, along an index): sorting by the
     # e-mail would join and sort every open ticket.
     @admin.display(description="customer", ordering="customer_id")
@@ -166,31 +266,19 @@ class TicketAdmin(HistoryAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj: Ticket):
-        return format_html(
-            '<span style="background:{};color:#fff;padding:1px 6px;border-radius:8px">{}</span>',
-            BADGE.get(obj.status, "#495057"), obj.get_status_display(),
-        )
+        return status_badge_html(obj)
 
-    @admin.display(description="due (Kyiv)", ordering="next_due_at")
-    def due(self, obj: Ticket) -> str:
-        if obj.next_due_at is None:
-            return "—"
-        return f"{kyiv(obj.next_due_at)} · {obj.get_clock_metric_display()}"
-
-    @admin.display(description="time left (business time)")
+    @admin.display(description="time left", ordering="next_due_at")
     def time_left(self, obj: Ticket) -> str:
-        if obj.next_due_at is None:
-            return "paused" if obj.status == TicketStatus.WAITING_ON_CUSTOMER else "—"
-        engine = request_engines().get(obj.plan.calendar.slug)
-        if engine is None:
-            return "—"
-        return format_left(engine.business_minutes_between(timezone.now(), obj.next_due_at))
+        return time_left_badge(obj, request_engines().get(obj.plan.calendar.slug),
+                               self._settings, timezone.now())
 
-    @admin.display(description="intake", boolean=False)
+    @admin.display(description="intake")
     def intake(self, obj: Ticket) -> str:
         if obj.intake_complete:
             return "complete"
-        return "incomplete intake: " + ", ".join(obj.intake_missing)
+        return format_html('<span class="warn-text">missing: {}</span>', ", ".join(
+            INTAKE_WORDS.get(item, item) for item in obj.intake_missing))
 
     @admin.display(description="intake (SUP-2)")
     def intake_report(self, obj: Ticket):
@@ -206,38 +294,45 @@ class TicketAdmin(HistoryAdmin):
     def access_note(self, obj: Ticket) -> str:
         return ticket_access_note(ticket=obj)
 
-    @admin.display(description="SLA clock")
-    def sla_panel(self, obj: Ticket):
-        rows = [
+    # ---- the workspace
+
+    def sla_rows(self, obj: Ticket, settings) -> list[tuple[str, str]]:
+        waiting = obj.status == TicketStatus.WAITING_ON_CUSTOMER
+        return [
             ("Received", kyiv(obj.received_at)),
+            ("Channel", obj.get_channel_display()),
             ("Response cycle", f"{obj.cycle} (since {kyiv(obj.cycle_started_at)})"),
+            ("Running target", obj.get_clock_metric_display() if obj.next_due_at else "—"),
             ("First response due", kyiv(obj.first_response_due_at)),
             ("Reply due", kyiv(obj.reply_due_at)),
             ("Progress update due", kyiv(obj.update_due_at)),
-            ("Paused since", kyiv(obj.paused_at) if obj.status ==
-             TicketStatus.WAITING_ON_CUSTOMER else "—"),
+            ("Warnings", f"{settings.warn_first_percent}% at {kyiv(obj.warn_first_at)}, "
+                         f"{settings.warn_second_percent}% at {kyiv(obj.warn_second_at)}"
+             if obj.next_due_at else "—"),
+            ("Paused since", kyiv(obj.paused_at) if waiting else "—"),
         ]
-        return format_html(
-            "<table>{}</table>", format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows)
-        )
 
-    @admin.display(description="timeline")
-    def timeline(self, obj: Ticket):
-        """Messages, clarifications, breaches and status history, oldest first."""
-        events = []
-        for m in TicketMessage.objects.filter(ticket=obj).select_related("author"):
-            who = m.author.email if m.author else "system"
-            events.append((m.created_at, m.get_kind_display(), f"{who}: {m.body[:300]}"))
-        for c in Clarification.objects.filter(ticket=obj):
+    def timeline(self, obj: Ticket, messages_: list, actors: Actors):
+        """Messages, clarifications, breaches, warnings and status changes, oldest first,
+        each with who acted."""
+        events = [(m.created_at, m.get_kind_display(), actors.label(m.author, "automatic"))
+                  for m in messages_]
+        for c in obj.clarifications.select_related("requested_by"):
             state = ("answered " + kyiv(c.answered_at)) if c.answered_at else (
                 "expired " + kyiv(c.expired_at) if c.expired_at else
                 f"waiting until {kyiv(c.expires_at)}")
-            events.append((c.requested_at, f"Clarification {c.number}", state))
-        for b in Breach.objects.filter(ticket=obj):
+            events.append((c.requested_at, f"Clarification {c.number} ({state})",
+                           actors.label(c.requested_by)))
+        for b in obj.breaches.all():
             text = f"{b.get_metric_display()} due {kyiv(b.due_at)} missed"
+            if b.met_at:
+                text += f", met {kyiv(b.met_at)}"
             if b.excluded:
                 text += f" — excluded ({b.get_exclusion_reason_display()})"
-            events.append((b.due_at, "Breach", text))
+            events.append((b.due_at, f"Breach: {text}", "System (SLA clock)"))
+        for w in obj.warnings.all():
+            events.append((w.sent_at, f"{w.percent}% warning sent to {w.recipients or '—'}",
+                           "System (SLA sweep)"))
         previous = None
         for h in obj.history.order_by("history_date", "history_id").select_related(
             "history_user"
@@ -245,15 +340,135 @@ class TicketAdmin(HistoryAdmin):
             if h.status == previous:  # clock recomputations leave the status alone
                 continue
             previous = h.status
-            who = h.history_user.email if h.history_user else "system"
-            events.append((h.history_date, "History",
-                           f"{who}: status {h.get_status_display()}"))
+            events.append((h.history_date, f"Status: {h.get_status_display()}",
+                           actors.label(h.history_user)))
         events.sort(key=lambda e: e[0])
-        return format_html(
-            "<table><tr><th>When (Kyiv)</th><th>What</th><th></th></tr>{}</table>",
-            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                             ((kyiv(w), k, t) for w, k, t in events)),
-        )
+        return events
+
+    ACTIONS = {
+        "reply": ("Reply", ReplyForm, lambda t, u, d: _reply(t, u, d)),
+        "note": ("Internal note", NoteForm,
+                 lambda t, u, d: services.ticket_add_note(ticket=t, actor=u, body=d["body"])),
+        "clarify": ("Ask for clarification", ClarifyForm,
+                    lambda t, u, d: services.ticket_clarify(
+                        ticket=t, actor=u, question=d["question"], item=d["item"])),
+        "close": ("Close / solve", CloseForm,
+                  lambda t, u, d: services.ticket_close(ticket=t, actor=u, note=d["note"])),
+        "reopen": ("Reopen", ConfirmForm,
+                   lambda t, u, d: services.ticket_reopen(ticket=t, actor=u)),
+        "hours": ("Log hours", HoursForm,
+                  lambda t, u, d: services.package_hours_log(
+                      package=t.migration.service_package, hours=d["hours"], ticket=t,
+                      note=d["note"], actor=u)),
+    }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        ticket = (Ticket.objects.select_related("customer__user", "plan__calendar",
+                                                "migration", "assignee")
+                  .filter(pk=object_id).first() if str(object_id).isdigit() else None)
+        if ticket is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        bound = {}
+        key = request.POST.get("_ws_action") if request.method == "POST" else None
+        if key is not None:
+            if key not in self.ACTIONS or not self.has_change_permission(request, ticket):
+                raise PermissionDenied
+            title, form_class, call = self.ACTIONS[key]
+            form = form_class(request.POST, prefix=key)
+            if form.is_valid():
+                try:
+                    outcome = call(ticket, request.user, form.cleaned_data)
+                except ValidationError as exc:
+                    form.add_error(None, exc.messages)
+                else:
+                    self.message_user(request, f"{title}: done on {ticket.reference}.",
+                                      messages.SUCCESS)
+                    if getattr(outcome, "overage_hours", 0):
+                        self.message_user(request, (
+                            f"{outcome.overage_hours} h of this entry are beyond the hours "
+                            "the package includes: recorded as overage against the extra "
+                            "paid hours (SUP-13)."), messages.WARNING)
+                    return redirect(request.path)
+            bound[key] = form
+            # Show the page again with the form's errors; nothing was saved.
+            request.method = "GET"
+        extra_context = {**(extra_context or {}),
+                         **self.workspace(request, ticket, bound)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def workspace(self, request, ticket: Ticket, bound: dict) -> dict:
+        settings = SupportSettings.load()
+        engine = business_calendar(ticket.plan.calendar.slug)
+        messages_ = list(ticket.messages.select_related("author", "inbound_email"))
+        actors = Actors(ticket, [m.author for m in messages_])
+        conversation = [{"message": m, "who": actors.label(m.author, "automatic"),
+                         "files": attachments(m)} for m in messages_]
+        can_change = self.has_change_permission(request, ticket)
+        package = getattr(ticket.migration, "service_package", None) if ticket.migration \
+            else None
+        canned = list(canned_replies_for(ticket))
+        chosen = next((c for c in canned if str(c.pk) == request.GET.get("canned")), None)
+        reply_initial = ({"body": canned_reply_render(body=chosen.body, ticket=ticket,
+                                                      actor=request.user)}
+                         if chosen else {})
+        forms_ = {}
+        if can_change:
+            keys = ["reopen"] if ticket.is_final else ["reply", "note", "clarify", "close"]
+            if package is not None:
+                keys.append("hours")
+            for key in keys:
+                title, form_class, _ = self.ACTIONS[key]
+                forms_[key] = (title, bound.get(key) or form_class(
+                    prefix=key, initial=reply_initial if key == "reply" else None))
+        close_word = ("Mark considered solved" if ticket.line == "data" else "Close")
+        return {
+            "ws_ticket": ticket,
+            "ws_status": status_badge_html(ticket),
+            "ws_left": time_left_badge(ticket, engine, settings, timezone.now()),
+            "ws_sla": self.sla_rows(ticket, settings),
+            "ws_conversation": conversation,
+            "ws_timeline": [(kyiv(w), what, who) for w, what, who in
+                            self.timeline(ticket, messages_, actors)],
+            "ws_forms": forms_,
+            "ws_open": next(iter(bound), "reply"),
+            "ws_close_word": close_word,
+            "ws_canned": canned,
+            "ws_canned_chosen": chosen,
+            "ws_hours": package_hours(package=package, ticket=ticket) if package else None,
+            "ws_clarifications_used": ticket.clarifications.count(),
+            "ws_clarifications_max": settings.max_clarifications,
+        }
+
+    # ---- staff open a ticket on the customer's behalf (SUP-1)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = StaffTicketForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            try:
+                ticket = services.ticket_create(
+                    customer=form.customer, line=d["line"], channel=d["channel"],
+                    subject=d["subject"], description=d["description"], actor=request.user,
+                    migration_id=d["migration_id"],
+                    contact_email=d["contact_email"] or None,
+                    contact_phone=d["contact_phone"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                self.message_user(request, (
+                    f"Opened {ticket.reference} for {form.customer.user.email} "
+                    f"({ticket.get_channel_display()})."), messages.SUCCESS)
+                return redirect(reverse("admin:support_ticket_change", args=[ticket.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Open a ticket for a customer",
+            "form": form,
+        }
+        return TemplateResponse(request, self.add_form_template, context)
 
     # ---- writes through services
 
@@ -261,6 +476,34 @@ class TicketAdmin(HistoryAdmin):
         if change and "assignee" in form.changed_data:
             services.ticket_assign(ticket=obj, actor=request.user,
                                    assignee=form.cleaned_data["assignee"])
+
+    @admin.action(description="Assign selected to me", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        self._bulk(request, queryset, lambda t: services.ticket_assign(
+            ticket=t, actor=request.user, assignee=request.user))
+
+    @admin.action(description="Assign selected to the engineer chosen",
+                  permissions=["change"])
+    def assign_to_chosen(self, request, queryset):
+        form = TicketActionForm(request.POST)
+        assignee = form.fields["assignee"].clean(request.POST.get("assignee") or None) \
+            if form.is_valid() else None
+        if assignee is None:
+            self.message_user(request, "Choose the engineer to assign the tickets to.",
+                              messages.ERROR)
+            return
+        self._bulk(request, queryset, lambda t: services.ticket_assign(
+            ticket=t, actor=request.user, assignee=assignee))
+
+    @admin.action(description="Set the status chosen on selected", permissions=["change"])
+    def set_status(self, request, queryset):
+        status = request.POST.get("status", "")
+        if status not in {value for value, _ in STAFF_STATUSES if value}:
+            self.message_user(request, "Choose the status to set.", messages.ERROR)
+            return
+        self._bulk(request, queryset, lambda t: services.ticket_set_status(
+            ticket=t, actor=request.user,
+            status=FINAL_STATUS[t.line] if status == "final" else status))
 
     @admin.action(description="Close / solve selected tickets", permissions=["change"])
     def close_tickets(self, request, queryset):
@@ -273,9 +516,16 @@ class TicketAdmin(HistoryAdmin):
         self._bulk(request, queryset, lambda t: services.ticket_reopen(ticket=t,
                                                                       actor=request.user))
 
+    BULK_LIMIT = 500
+
     def _bulk(self, request, queryset, call):
         done = 0
-        for ticket in queryset:
+        tickets = list(queryset.select_related(None).order_by("pk")[:self.BULK_LIMIT + 1])
+        if len(tickets) > self.BULK_LIMIT:
+            self.message_user(request, f"Select at most {self.BULK_LIMIT} tickets at a time.",
+                              messages.ERROR)
+            return
+        for ticket in tickets:
             try:
                 call(ticket)
                 done += 1
@@ -285,61 +535,15 @@ class TicketAdmin(HistoryAdmin):
         if done:
             self.message_user(request, f"{done} ticket(s) updated.", messages.SUCCESS)
 
-    ACTIONS = {
-        "reply": ("Reply", ReplyForm,
-                  lambda t, u, d: services.ticket_reply(
-                      ticket=t, actor=u, body=d["body"],
-                      wait_for_customer=d["wait_for_customer"])),
-        "note": ("Internal note", NoteForm,
-                 lambda t, u, d: services.ticket_add_note(ticket=t, actor=u, body=d["body"])),
-        "clarify": ("Ask for a missing item", ClarifyForm,
-                    lambda t, u, d: services.ticket_clarify(
-                        ticket=t, actor=u, question=d["question"], item=d["item"])),
-        "close": ("Close / solve", CloseForm,
-                  lambda t, u, d: services.ticket_close(ticket=t, actor=u, note=d["note"])),
-        "reopen": ("Reopen", ConfirmForm,
-                   lambda t, u, d: services.ticket_reopen(ticket=t, actor=u)),
-    }
 
-    def get_urls(self):
-        return [
-            path("<int:object_id>/do/<slug:action>/", self.admin_site.admin_view(self.act_view),
-                 name="support_ticket_act"),
-            *super().get_urls(),
-        ]
-
-    def act_view(self, request, object_id: int, action: str):
-        if action not in self.ACTIONS:
-            raise PermissionDenied("Unknown action.")
-        ticket = get_object_or_404(Ticket.objects.select_related("customer__user"), pk=object_id)
-        if not self.has_change_permission(request, ticket):
-            raise PermissionDenied
-        title, form_class, call = self.ACTIONS[action]
-        form = form_class(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                call(ticket, request.user, form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc.messages)
-            else:
-                self.message_user(request, f"{title}: done on {ticket.reference}.",
-                                  messages.SUCCESS)
-                return redirect(reverse("admin:support_ticket_change", args=[ticket.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": ticket,
-            "title": f"{title} — {ticket}",
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/support/ticket/action_form.html", context)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        extra_context["ticket_actions"] = [
-            (key, label) for key, (label, _, _) in self.ACTIONS.items()
-        ] if self.has_change_permission(request) else []
-        return super().change_view(request, object_id, form_url, extra_context)
+@transaction.atomic
+def _reply(ticket: Ticket, actor, data: dict):
+    """A public reply, optionally resolving the ticket in the same step."""
+    message = services.ticket_reply(ticket=ticket, actor=actor, body=data["body"],
+                                    wait_for_customer=data["wait_for_customer"])
+    if data.get("close_after"):
+        services.ticket_close(ticket=ticket, actor=actor)
+    return message
 
 
 @admin.register(TicketMessage)

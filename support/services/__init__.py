@@ -30,6 +30,7 @@ from .tickets import (
     ticket_customer_message,
     ticket_reopen,
     ticket_reply,
+    ticket_set_status,
 )
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "ticket_reopen",
     "ticket_recompute_clocks",
     "ticket_reply",
+    "ticket_set_status",
     "weekend_booking_cancel",
     "weekend_booking_create",
     "weekend_booking_deliver",

@@ -173,3 +173,22 @@ def recompute_ticket_deadlines(calendar_slugs: frozenset[str], *, cause: str = "
             bulk_update_values(Ticket, moved, CLOCK_FIELDS)
             history_snapshot(Ticket, [t.pk for t in moved], when=now, reason=reason)
         count += len(chunk)
+
+
+def clock_position(ticket: Ticket, engine, now: dt.datetime) -> tuple[float, float] | None:
+    """The running target's business minutes left (negative once overdue) and the share
+    of the whole target used, pauses included; None when no clock runs. A read: the
+    queue's and the ticket page's "time left" badge."""
+    if ticket.next_due_at is None or not clock_runs(ticket):
+        return None
+    _, unit = target(ticket.plan, ticket.clock_metric)
+    due = ticket.next_due_at
+    if now <= due:
+        left = span_minutes(engine, unit, now, due)
+    else:
+        left = -span_minutes(engine, unit, due, now)
+    full = (ticket.paused_elapsed_minutes or 0) + span_minutes(
+        engine, unit, ticket.clock_started_at, due)
+    if left < 0 or full <= 0:
+        return left, 1.0
+    return left, min(max(1 - left / full, 0.0), 1.0)

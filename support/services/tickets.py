@@ -11,7 +11,7 @@ from orders.models import Migration
 from slaportal.accounts.choices import ProductLine
 from slaportal.calendars.selectors import business_calendar
 
-from ..choices import Channel, MessageKind, Metric, TicketStatus
+from ..choices import CMS_REFUSED_CHANNELS, Channel, MessageKind, Metric, TicketStatus
 from ..intake import intake_checks
 from ..models import Breach, Clarification, RefusedRequest, Ticket, TicketMessage
 from ..selectors import active_support_stop, customer_plan, support_settings
@@ -118,6 +118,12 @@ def ticket_create(
     refuse_if_stopped(customer)
     if channel not in Channel.values:
         raise ValidationError({"channel": f"Unknown channel {channel!r}."})
+    if line not in ProductLine.values:
+        raise ValidationError({"line": f"Unknown product line {line!r}."})
+    if line == ProductLine.CMS and channel in CMS_REFUSED_CHANNELS:
+        raise ValidationError({"channel": (
+            f"{Channel(channel).label} is not a support channel on the CMS line. "
+            "CMS requests come by the web form, e-mail, live chat or the forum.")})
     if not subject.strip():
         raise ValidationError({"subject": "A subject is required."})
     migration = None
@@ -163,9 +169,15 @@ def ticket_create(
     )
     ack = f"We received your request {ticket.reference}: {ticket.subject}."
     if channel == Channel.FORUM:
-        ack += " Forum questions carry no response guarantee (SUP-1)."
+        ack += (" Forum questions are answered after direct requests and carry no response "
+                "time guarantee; they may take a few business days.")
     if missing:
         ack += " Please send us: " + "; ".join(c.message for c in checks if not c.ok)
+    if actor is not None and actor.is_staff:
+        TicketMessage.objects.create(
+            ticket=ticket, kind=MessageKind.INTERNAL_NOTE, author=actor, created_at=now,
+            body=f"Opened on the customer's behalf from {ticket.get_channel_display()}.",
+        )
     TicketMessage.objects.create(
         ticket=ticket, kind=MessageKind.AUTO_ACK, body=ack, created_at=now
     )
@@ -362,3 +374,34 @@ def ticket_pause_for_customer(ticket: Ticket, now: dt.datetime) -> None:
     """SUP-3: the clock pauses while the ticket waits on the customer."""
     clock_pause(ticket=ticket, now=now)
     _move(ticket, TicketStatus.WAITING_ON_CUSTOMER)
+
+
+@transaction.atomic
+def ticket_set_status(*, ticket: Ticket, actor, status: str, now=None) -> Ticket:
+    """A status chosen by staff (the queue's bulk action), through the same rules as the
+    conversation: waiting on the customer pauses the clock (SUP-3); back to open resumes
+    it with what was left; the final status of the line closes (SUP-3); reopened starts
+    a new response cycle (SUP-14)."""
+    now = now_or(now)
+    if status in FINAL_STATUS.values():
+        return ticket_close(ticket=ticket, actor=actor, now=now)
+    if status == TicketStatus.REOPENED:
+        return ticket_reopen(ticket=ticket, actor=actor, now=now)
+    ticket = _lock(ticket)
+    if status == ticket.status:
+        return ticket
+    if ticket.is_final:
+        raise ValidationError(f"{ticket.reference} is {ticket.get_status_display().lower()}: "
+                              "reopen it first (SUP-14).")
+    if status == TicketStatus.WAITING_ON_CUSTOMER:
+        _breach_if_late(ticket, now)
+        ticket_pause_for_customer(ticket, now)
+    elif status == TicketStatus.OPEN:
+        _move(ticket, TicketStatus.OPEN)
+        if ticket.clock_remaining_minutes is not None:
+            ticket.clock_started_at = now  # SUP-3: resume with what was left
+            ticket.paused_at = None
+    else:
+        raise ValidationError(f"Staff cannot set a ticket to {TicketStatus(status).label}.")
+    ticket.save()
+    return ticket_recompute_clocks(ticket=ticket)

@@ -2,7 +2,9 @@ from slaportal.accounts.roles import Role
 
 EXPECTED_ADMIN_MODELS = {
     Role.SUPPORT_ENGINEERS: {
-        "support.ticket": {"view", "change"},
+        "support.ticket": {"view", "add", "change"},
+        "support.cannedreply": {"view", "add", "change"},
+        "support.refusedrequest": {"view"},
         "support.ticketmessage": {"view"},
         "support.clarification": {"view"},
         "support.breach": {"view", "change"},
@@ -11,7 +13,9 @@ EXPECTED_ADMIN_MODELS = {
         "support.inboundemail": {"view"},
     },
     Role.ACCOUNT_MANAGERS: {
-        "support.ticket": {"view"},
+        "support.ticket": {"view", "add"},
+        "support.cannedreply": {"view"},
+        "support.refusedrequest": {"view"},
         "support.breach": {"view"},
         "support.terminationright": {"view"},
         "support.supportstop": {"view", "add", "change"},
