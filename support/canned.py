@@ -17,7 +17,7 @@ def placeholders(ticket: Ticket, actor=None) -> dict[str, str]:
     customer = ticket.customer
     due = ticket.next_due_at
     return {
-        "customer_name": customer.user.get_full_name().strip() or customer.organisation
+        "customer_name": customer.user.full_name.strip() or customer.organisation
         or customer.user.email,
         "customer_email": customer.user.email,
         "migration_id": ticket.migration.migration_id if ticket.migration_id else "",
@@ -26,7 +26,7 @@ def placeholders(ticket: Ticket, actor=None) -> dict[str, str]:
                 if due else "no due time"),
         "ticket": ticket.reference,
         "subject": ticket.subject,
-        "engineer": (actor.get_full_name().strip() or actor.email) if actor else "",
+        "engineer": (actor.full_name.strip() or actor.email) if actor else "",
     }
 
 

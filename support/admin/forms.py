@@ -95,7 +95,7 @@ class TicketActionForm(helpers.ActionForm):
 
     assignee = forms.ModelChoiceField(queryset=None, required=False, label="engineer",
                                       empty_label="— engineer —")
-    status = forms.ChoiceField(choices=STAFF_STATUSES, required=False, label="status")
+    new_status = forms.ChoiceField(choices=STAFF_STATUSES, required=False, label="status")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

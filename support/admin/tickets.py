@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from slaportal.accounts.models import User
 from slaportal.accounts.roles import Role
 from slaportal.calendars.selectors import business_calendar, business_calendars
 from slaportal.forms import add_service_errors
@@ -183,7 +184,7 @@ class Actors:
             return f"System ({job})"
         if user.pk == self.customer_user_id or not user.is_staff:
             return f"Customer ({user.email})"
-        name = user.get_full_name().strip() or user.email
+        name = user.full_name.strip() or user.email
         role = "administrator" if user.is_superuser and user.pk not in self.roles else (
             self.roles.get(user.pk, "staff"))
         return f"{name} ({role})"
@@ -233,18 +234,21 @@ class TicketAdmin(HistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
-            from slaportal.accounts.models import User
-
             kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
         # One query for every plan calendar and one for the settings, so "time left"
         # costs no query per row.
+        # The rows are drawn while the response renders: render it here, while the
+        # engines are set (a lazy TemplateResponse would render after they are cleared).
         set_request_engines(business_calendars())
         self._settings = SupportSettings.load()
         try:
-            return super().changelist_view(request, extra_context)
+            response = super().changelist_view(request, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+            return response
         finally:
             set_request_engines({})
 
@@ -312,12 +316,12 @@ class TicketAdmin(HistoryAdmin):
             ("Paused since", kyiv(obj.paused_at) if waiting else "—"),
         ]
 
-    def timeline(self, obj: Ticket, messages_: list, actors: Actors):
+    def timeline(self, obj: Ticket, messages_: list, clarifications: list, actors: Actors):
         """Messages, clarifications, breaches, warnings and status changes, oldest first,
         each with who acted."""
         events = [(m.created_at, m.get_kind_display(), actors.label(m.author, "automatic"))
                   for m in messages_]
-        for c in obj.clarifications.select_related("requested_by"):
+        for c in clarifications:
             state = ("answered " + kyiv(c.answered_at)) if c.answered_at else (
                 "expired " + kyiv(c.expired_at) if c.expired_at else
                 f"waiting until {kyiv(c.expires_at)}")
@@ -362,10 +366,17 @@ class TicketAdmin(HistoryAdmin):
                       note=d["note"], actor=u)),
     }
 
+    PAGE_RELATED = ("customer__user", "plan__calendar", "migration", "assignee")
+
+    def get_object(self, request, object_id, from_field=None):
+        # The page's read-only fields show the customer, plan and migration: one join.
+        if not str(object_id).isdigit():
+            return None
+        return self.get_queryset(request).select_related(*self.PAGE_RELATED).filter(
+            pk=object_id).first()
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        ticket = (Ticket.objects.select_related("customer__user", "plan__calendar",
-                                                "migration", "assignee")
-                  .filter(pk=object_id).first() if str(object_id).isdigit() else None)
+        ticket = self.get_object(request, object_id)
         if ticket is None:
             return super().change_view(request, object_id, form_url, extra_context)
         bound = {}
@@ -400,7 +411,9 @@ class TicketAdmin(HistoryAdmin):
         settings = SupportSettings.load()
         engine = business_calendar(ticket.plan.calendar.slug)
         messages_ = list(ticket.messages.select_related("author", "inbound_email"))
-        actors = Actors(ticket, [m.author for m in messages_])
+        clarifications = list(ticket.clarifications.select_related("requested_by"))
+        actors = Actors(ticket, [m.author for m in messages_]
+                        + [c.requested_by for c in clarifications])
         conversation = [{"message": m, "who": actors.label(m.author, "automatic"),
                          "files": attachments(m)} for m in messages_]
         can_change = self.has_change_permission(request, ticket)
@@ -428,14 +441,14 @@ class TicketAdmin(HistoryAdmin):
             "ws_sla": self.sla_rows(ticket, settings),
             "ws_conversation": conversation,
             "ws_timeline": [(kyiv(w), what, who) for w, what, who in
-                            self.timeline(ticket, messages_, actors)],
+                            self.timeline(ticket, messages_, clarifications, actors)],
             "ws_forms": forms_,
             "ws_open": next(iter(bound), "reply"),
             "ws_close_word": close_word,
             "ws_canned": canned,
             "ws_canned_chosen": chosen,
             "ws_hours": package_hours(package=package, ticket=ticket) if package else None,
-            "ws_clarifications_used": ticket.clarifications.count(),
+            "ws_clarifications_used": len(clarifications),
             "ws_clarifications_max": settings.max_clarifications,
         }
 
@@ -485,9 +498,9 @@ class TicketAdmin(HistoryAdmin):
     @admin.action(description="Assign selected to the engineer chosen",
                   permissions=["change"])
     def assign_to_chosen(self, request, queryset):
-        form = TicketActionForm(request.POST)
-        assignee = form.fields["assignee"].clean(request.POST.get("assignee") or None) \
-            if form.is_valid() else None
+        chosen = request.POST.get("assignee", "")
+        assignee = User.objects.filter(pk=int(chosen), is_staff=True, is_active=True).first() \
+            if chosen.isdigit() and len(chosen) < 12 else None
         if assignee is None:
             self.message_user(request, "Choose the engineer to assign the tickets to.",
                               messages.ERROR)
@@ -497,7 +510,7 @@ class TicketAdmin(HistoryAdmin):
 
     @admin.action(description="Set the status chosen on selected", permissions=["change"])
     def set_status(self, request, queryset):
-        status = request.POST.get("status", "")
+        status = request.POST.get("new_status", "")
         if status not in {value for value, _ in STAFF_STATUSES if value}:
             self.message_user(request, "Choose the status to set.", messages.ERROR)
             return
