@@ -204,3 +204,53 @@ def test_sign_up_and_sign_in(values):
 def test_the_inbound_email_command(raw):
     result = inbound_email_process(raw=raw)
     assert result.email.pk and result.message  # stored, with what happened to it
+
+
+@pytest.fixture
+def engineer_and_ticket(db):
+    from slaportal.plans.models import CustomerPlan, SupportPlan
+    from support.services import ticket_create
+
+    engineer = StaffFactory(role=Role.SUPPORT_ENGINEERS)
+    customer = CustomerFactory()
+    CustomerPlan.objects.update_or_create(
+        customer=customer, line="data", defaults={"plan": SupportPlan.objects.get(code="standard")})
+    ticket = ticket_create(customer=customer, line="data", channel="web", subject="Fuzz",
+                           description="x" * 40, contact_phone="+380441234567")
+    client = Client()
+    client.force_login(engineer)
+    return client, ticket, customer
+
+
+WORKSPACE_ACTIONS = {
+    "reply": ["body", "wait_for_customer", "close_after"], "note": ["body"],
+    "clarify": ["item", "question"], "close": ["note"], "reopen": [], "hours": ["hours", "note"],
+}
+
+
+@FUZZ
+@given(action=st.sampled_from([*WORKSPACE_ACTIONS, "", "\x00", "explode"]), data=st.data())
+def test_the_ticket_workspace_and_the_staff_ticket_form(engineer_and_ticket, action, data):
+    """Issue 12: the workspace's forms and "open a ticket" answer bad input with a
+    message or a 403, never a 5xx; a refused "open a ticket" writes nothing."""
+    client, ticket, customer = engineer_and_ticket
+    values = {f"{action}-{name}": data.draw(VALUES)
+              for name in WORKSPACE_ACTIONS.get(action, [])}
+    _no_5xx(client.post(f"/admin/support/ticket/{ticket.pk}/change/",
+                        {"_ws_action": action, **values}))
+    _no_5xx(client.get(f"/admin/support/ticket/{ticket.pk}/change/",
+                       {"canned": data.draw(VALUES)}))
+    fields = ["customer_email", "line", "channel", "subject", "description", "migration_id",
+              "contact_email", "contact_phone"]
+    form = {name: data.draw(VALUES) for name in fields}
+    if data.draw(st.booleans()):
+        form["customer_email"] = customer.user.email
+    before = Ticket.objects.count()
+    response = client.post("/admin/support/ticket/add/", form)
+    _no_5xx(response)
+    if response.status_code == 200:
+        assert Ticket.objects.count() == before
+    _no_5xx(client.post("/admin/support/ticket/", {
+        "action": data.draw(st.sampled_from(["assign_to_chosen", "set_status", "assign_to_me"])),
+        "_selected_action": [ticket.pk], "index": 0,
+        "assignee": data.draw(VALUES), "new_status": data.draw(VALUES)}))

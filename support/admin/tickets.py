@@ -244,6 +244,8 @@ class TicketAdmin(HistoryAdmin):
         # engines are set (a lazy TemplateResponse would render after they are cleared).
         set_request_engines(business_calendars())
         self._settings = SupportSettings.load()
+        # The queue and the ticket page use the whole width of a 1366 px screen.
+        extra_context = {**(extra_context or {}), "is_nav_sidebar_enabled": False}
         try:
             response = super().changelist_view(request, extra_context)
             if hasattr(response, "render"):
@@ -403,7 +405,7 @@ class TicketAdmin(HistoryAdmin):
             bound[key] = form
             # Show the page again with the form's errors; nothing was saved.
             request.method = "GET"
-        extra_context = {**(extra_context or {}),
+        extra_context = {**(extra_context or {}), "is_nav_sidebar_enabled": False,
                          **self.workspace(request, ticket, bound)}
         return super().change_view(request, object_id, form_url, extra_context)
 
