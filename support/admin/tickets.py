@@ -470,6 +470,10 @@ class TicketAdmin(HistoryAdmin):
                     contact_email=d["contact_email"] or None,
                     contact_phone=d["contact_phone"],
                 )
+            except services.SupportStopped as exc:
+                services.support_refusal_record(customer=form.customer, channel=d["channel"],
+                                                subject=d["subject"])
+                add_service_errors(form, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

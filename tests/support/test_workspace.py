@@ -270,6 +270,23 @@ def test_the_cms_line_refuses_phone_and_im(client, engineer, customer, channel):
     assert not Ticket.objects.exists()
 
 
+def test_a_stopped_customer_is_refused_from_the_admin_too(client, engineer, manager, customer):
+    """SUP-4 by any channel: a chat request for a stopped customer is refused with the
+    message, kept as a refused attempt, and no ticket is opened."""
+    from support.models import RefusedRequest
+    from support.services import support_stop
+
+    support_stop(customer=customer, actor=manager, reason="Abusive chat")
+    client.force_login(engineer)
+    page = client.post(reverse("admin:support_ticket_add"), {
+        "customer_email": customer.user.email, "line": "data", "channel": "chat",
+        "subject": "Let me in", "description": LONG, "contact_phone": "+380441234567",
+    })
+    assert "Support for this account has been stopped" in page.content.decode()
+    assert not Ticket.objects.exists()
+    assert RefusedRequest.objects.get().channel == "chat"
+
+
 def test_an_unknown_customer_is_a_form_error(client, engineer):
     client.force_login(engineer)
     page = client.post(reverse("admin:support_ticket_add"), {
