@@ -40,7 +40,7 @@ from orders.models import Migration  # noqa: E402
 from orders.models.core import MIGRATION_ID_ALPHABET, MIGRATION_ID_LENGTH  # noqa: E402
 from slaportal.accounts.models import Customer, User  # noqa: E402
 from slaportal.plans.models import SupportPlan  # noqa: E402
-from support.models import Breach, Ticket, TicketMessage  # noqa: E402
+from support.models import Breach, SlaTarget, SlaWarning, Ticket, TicketMessage  # noqa: E402
 
 HEAVY_EMAIL = "heavy@scale.example"
 TYPICAL_EMAIL = "customer00042@scale.example"
@@ -237,6 +237,7 @@ def seed(scale: float, backlog: int | None, seed_value: int) -> dict[str, int]:
     for m in migrations:
         mig_of_customer.setdefault(m[1], m[0])
     ticket_rows, message_rows, breach_rows = [], [], []
+    target_rows, warning_rows = [], []
     open_share = 0.055
     for k, tid in enumerate(ticket_ids):
         customer = heavy if k < 2000 else customer_ids[rnd.randrange(1, n_customers)]
@@ -271,12 +272,23 @@ def seed(scale: float, backlog: int | None, seed_value: int) -> dict[str, int]:
             received,
         ))
         message_rows.append((tid, "customer", "Please help with " + subject, received))
+        assignee = staff[k % len(staff)] if first else None
         if rnd.random() < 0.09:
             due_at = received + dt.timedelta(hours=rnd.randint(1, 48))
+            met = first if first and first > due_at else None
             breach_rows.append((
                 tid, customer, line, "first_response", due_at, due_at + dt.timedelta(minutes=5),
-                (first if first and first > due_at else None),
+                met,
             ))
+            target_rows.append((tid, customer, line, plan.pk, assignee, "first_response", 1,
+                                due_at, met, True, False, due_at + dt.timedelta(minutes=5)))
+        elif first is not None:
+            # The first response met in time (the ledger of every target, SUP-5).
+            target_rows.append((tid, customer, line, plan.pk, assignee, "first_response", 1,
+                                first + dt.timedelta(hours=rnd.randint(1, 20)), first, False,
+                                False, first))
+        if is_open and paused is None and received + (due - received) * 0.7 < NOW < due:
+            warning_rows.append((tid, "first_response", due, 70, NOW, ""))
     counts["tickets"] = Copier(
         Ticket, ["id", "customer_id", "line", "channel", "plan_id", "priority_rank",
                  "migration_id", "subject", "description", "status", "assignee_id",
@@ -293,6 +305,15 @@ def seed(scale: float, backlog: int | None, seed_value: int) -> dict[str, int]:
         Breach, ["ticket_id", "customer_id", "line", "metric", "due_at", "recorded_at",
                  "met_at"],
     ).copy(breach_rows)
+    del breach_rows
+    counts["targets"] = Copier(
+        SlaTarget, ["ticket_id", "customer_id", "line", "plan_id", "assignee_id", "metric",
+                    "cycle", "due_at", "met_at", "missed", "excluded", "recorded_at"],
+    ).copy(target_rows)
+    del target_rows
+    counts["warnings"] = Copier(
+        SlaWarning, ["ticket_id", "metric", "due_at", "percent", "sent_at", "recipients"],
+    ).copy(warning_rows)
     with connection.cursor() as cursor:
         # As autovacuum would leave a production database: statistics current and the
         # visibility map set (index-only scans read no heap).

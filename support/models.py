@@ -386,6 +386,66 @@ class Breach(models.Model):
         return f"{self.get_metric_display()} missed on {self.ticket.reference}"
 
 
+class SlaTarget(models.Model):
+    """One target of one cycle that came due or was answered: met in time, met late, or
+    missed with nothing sent (SUP-5, SUP-6, SUP-8). The ledger behind compliance figures
+    and monthly statements; a missed one has its Breach too."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="targets")
+    customer = models.ForeignKey("accounts.Customer", on_delete=models.PROTECT,
+                                 related_name="+", db_index=False)
+    line = models.CharField(max_length=8, choices=ProductLine.choices)
+    plan = models.ForeignKey("plans.SupportPlan", on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    metric = models.CharField(max_length=16, choices=Metric.choices)
+    cycle = models.PositiveSmallIntegerField(default=1)
+    due_at = models.DateTimeField()
+    met_at = models.DateTimeField(null=True, blank=True)
+    missed = models.BooleanField(default=False)
+    excluded = models.BooleanField(default=False, help_text="Its breach was excluded (SUP-8).")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "metric", "due_at"],
+                                    name="support_one_target_row"),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], name="support_target_due"),
+            models.Index(fields=["customer", "due_at"], name="support_target_customer"),
+        ]
+
+    def __str__(self) -> str:
+        state = "missed" if self.missed else "met"
+        return f"{self.get_metric_display()} {state} on {self.ticket.reference}"
+
+
+class SlaMonthlyFigure(models.Model):
+    """Targets per Kyiv month, line, plan, metric and engineer: the dashboard's rollup,
+    refreshed by a beat job from SlaTarget."""
+
+    month = models.DateField(help_text="First day of the Europe/Kyiv month.")
+    line = models.CharField(max_length=8, choices=ProductLine.choices)
+    plan = models.ForeignKey("plans.SupportPlan", on_delete=models.PROTECT, related_name="+")
+    metric = models.CharField(max_length=16, choices=Metric.choices)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    targets = models.PositiveIntegerField(default=0)
+    met = models.PositiveIntegerField(default=0)
+    missed = models.PositiveIntegerField(default=0)
+    excluded = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-month"]
+        indexes = [models.Index(fields=["month"], name="support_monthly_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.metric}: {self.met}/{self.targets}"
+
+
 class SlaWarning(models.Model):
     """SUP-7: a warning sent, so that each is sent once."""
 

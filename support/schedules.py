@@ -15,4 +15,11 @@ PERIODIC_TASKS = [
         description="SUP-3: close (CMS) / solve (data line) tickets with no reply within the "
         "waiting period after the third clarification request.",
     ),
+    PeriodicJob(
+        name="support: compliance rollup",
+        task="support.sla_monthly_refresh",
+        every_seconds=600,
+        description="SUP-5/6/8: recount targets met and missed per month, line, plan, "
+        "metric and engineer (this month and the last) for the SLA dashboard.",
+    ),
 ]

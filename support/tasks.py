@@ -13,3 +13,9 @@ def sla_sweep(batch: int = 500) -> dict:
 def expire_clarifications(batch: int = 500) -> int:
     """SUP-3: close/solve tickets whose third clarification went unanswered."""
     return services.clarifications_expire_due(batch=batch)
+
+
+@shared_task(name="support.sla_monthly_refresh")
+def sla_monthly_refresh() -> int:
+    """The dashboard's compliance rollup for this month and the last."""
+    return services.sla_monthly_refresh()

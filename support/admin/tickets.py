@@ -362,10 +362,7 @@ class TicketAdmin(HistoryAdmin):
                   lambda t, u, d: services.ticket_close(ticket=t, actor=u, note=d["note"])),
         "reopen": ("Reopen", ConfirmForm,
                    lambda t, u, d: services.ticket_reopen(ticket=t, actor=u)),
-        "hours": ("Log hours", HoursForm,
-                  lambda t, u, d: services.package_hours_log(
-                      package=t.migration.service_package, hours=d["hours"], ticket=t,
-                      note=d["note"], actor=u)),
+        "hours": ("Log hours", HoursForm, lambda t, u, d: _log_hours(t, u, d)),
     }
 
     PAGE_RELATED = ("customer__user", "plan__calendar", "migration", "assignee")
@@ -553,6 +550,17 @@ class TicketAdmin(HistoryAdmin):
                                   messages.ERROR)
         if done:
             self.message_user(request, f"{done} ticket(s) updated.", messages.SUCCESS)
+
+
+def _log_hours(ticket: Ticket, actor, data: dict):
+    """SUP-13: time on the package of the ticket's migration."""
+    package = getattr(ticket.migration, "service_package", None) if ticket.migration_id \
+        else None
+    if package is None:
+        raise ValidationError("This ticket's migration has no Support Service Package to "
+                              "log hours against (SUP-13).")
+    return services.package_hours_log(package=package, hours=data["hours"], ticket=ticket,
+                                      note=data["note"], actor=actor)
 
 
 @transaction.atomic

@@ -18,7 +18,13 @@ from .customers import (
 )
 from .inbound import inbound_email_process
 from .packages import package_extra_hours_approve, package_hours_log
-from .sla import breach_exclude, sla_sweep, termination_evaluate
+from .sla import (
+    breach_exclude,
+    sla_monthly_refresh,
+    sla_sweep,
+    target_record,
+    termination_evaluate,
+)
 from .tickets import (
     SupportStopped,
     stopped_message,
@@ -46,7 +52,9 @@ __all__ = [
     "package_extra_hours_approve",
     "package_hours_log",
     "recompute_ticket_deadlines",
+    "sla_monthly_refresh",
     "sla_sweep",
+    "target_record",
     "stopped_message",
     "support_refusal_record",
     "support_resume",

@@ -14,9 +14,17 @@ from slaportal.calendars.selectors import business_calendars
 from slaportal.jobs import Step, drain
 
 from ..choices import ExclusionReason, TicketStatus
-from ..models import Breach, SlaWarning, SupportSettings, TerminationRight, Ticket
+from ..models import (
+    Breach,
+    SlaMonthlyFigure,
+    SlaTarget,
+    SlaWarning,
+    SupportSettings,
+    TerminationRight,
+    Ticket,
+)
 from ..selectors import kyiv_month_bounds
-from .common import kyiv, notify, now_or
+from .common import kyiv, kyiv_zone, notify, now_or
 
 # The statuses in which a target's clock runs (waiting on the customer pauses it).
 CLOCK_RUNNING = [TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.REOPENED]
@@ -98,11 +106,64 @@ def _breaches_write(tickets: list[Ticket], now) -> list[Breach]:
     ]
     if not new:
         return []
+    SlaTarget.objects.bulk_create([_target_row(t, now, met_at=None, missed=True)
+                                   for t in tickets], ignore_conflicts=True)
     try:
         with transaction.atomic():
             return bulk_create_with_history(new, Breach, default_date=now)
     except IntegrityError:  # one was written concurrently: fall back to one at a time
         return [b for b in new if breach_record(ticket=b.ticket, now=now)]
+
+
+def _target_row(ticket: Ticket, now, *, met_at, missed: bool) -> SlaTarget:
+    return SlaTarget(ticket=ticket, customer_id=ticket.customer_id, line=ticket.line,
+                     plan_id=ticket.plan_id, assignee_id=ticket.assignee_id,
+                     metric=ticket.clock_metric, cycle=ticket.cycle, due_at=ticket.next_due_at,
+                     met_at=met_at, missed=missed, recorded_at=now)
+
+
+def target_record(*, ticket: Ticket, now, met_at=None) -> SlaTarget:
+    """The ledger row of the ticket's running target (SUP-5/SUP-6): met at ``met_at`` (in
+    time or late), or missed with nothing sent when ``met_at`` is None. The ticket is
+    locked by the caller; a row written by the sweep is completed, not duplicated."""
+    row = _target_row(ticket, now, met_at=met_at,
+                      missed=met_at is None or met_at > ticket.next_due_at)
+    target, created = SlaTarget.objects.get_or_create(
+        ticket=ticket, metric=row.metric, due_at=row.due_at,
+        defaults={f.attname: getattr(row, f.attname) for f in SlaTarget._meta.concrete_fields
+                  if f.attname not in ("id", "ticket_id", "metric", "due_at")})
+    if not created and met_at is not None and target.met_at is None:
+        target.met_at = met_at
+        target.save(update_fields=["met_at"])
+    return target
+
+
+def sla_monthly_refresh(*, months: list[dt.date] | None = None, now=None) -> int:
+    """Recount the dashboard's rollup for the given Kyiv months (default: this month and
+    the last, where late replies still land) in one GROUP BY each; idempotent."""
+    now = now_or(now)
+    if months is None:
+        this, start, _ = kyiv_month_bounds(now)
+        months = [kyiv_month_bounds(start - dt.timedelta(days=1))[0], this]
+    written = 0
+    for month in months:
+        first, start, end = kyiv_month_bounds(
+            dt.datetime.combine(month, dt.time(12), tzinfo=kyiv_zone()))
+        rows = (SlaTarget.objects.filter(due_at__gte=start, due_at__lt=end)
+                .values("line", "plan_id", "metric", "assignee_id")
+                .annotate(targets=Count("id"), met=Count("id", filter=Q(missed=False)),
+                          missed_n=Count("id", filter=Q(missed=True, excluded=False)),
+                          excluded_n=Count("id", filter=Q(excluded=True)))
+                .order_by())
+        figures = [SlaMonthlyFigure(
+            month=first, line=r["line"], plan_id=r["plan_id"], metric=r["metric"],
+            assignee_id=r["assignee_id"], targets=r["targets"], met=r["met"],
+            missed=r["missed_n"], excluded=r["excluded_n"], refreshed_at=now) for r in rows]
+        with transaction.atomic():
+            SlaMonthlyFigure.objects.filter(month=first).delete()
+            SlaMonthlyFigure.objects.bulk_create(figures)
+        written += len(figures)
+    return written
 
 
 def breach_record(*, ticket: Ticket, now) -> bool:
@@ -216,6 +277,8 @@ def breach_exclude(*, breach: Breach, actor, reason: str, note: str = "", now=No
     breach.exclusion_note = note
     breach.excluded_by = actor
     breach.save()
+    SlaTarget.objects.filter(ticket_id=breach.ticket_id, metric=breach.metric,
+                             due_at=breach.due_at).update(excluded=True)
     if breach.line == ProductLine.DATA:
         termination_evaluate(customer_id=breach.customer_id, when=breach.due_at, now=now)
     return breach

@@ -26,7 +26,7 @@ from .clocks import (
     ticket_recompute_clocks,
 )
 from .common import notify, now_or
-from .sla import breach_record, termination_evaluate
+from .sla import breach_record, target_record, termination_evaluate
 
 STOPPED_MESSAGE = (
     "Support for this account has been stopped, so new requests are not accepted. "
@@ -200,6 +200,7 @@ def _breach_if_late(ticket: Ticket, now: dt.datetime) -> None:
     if not (clock_runs(ticket) and ticket.next_due_at is not None
             and ticket.next_due_at <= now and not ticket.overdue_recorded):
         return
+    target_record(ticket=ticket, now=now)
     if breach_record(ticket=ticket, now=now) and ticket.line == ProductLine.DATA:
         termination_evaluate(customer_id=ticket.customer_id, when=ticket.next_due_at, now=now)
     ticket.overdue_recorded = True
@@ -231,6 +232,8 @@ def ticket_reply(
         ticket=ticket, kind=MessageKind.PUBLIC_REPLY, author=actor, body=body, created_at=now
     )
     _breach_if_late(ticket, now)
+    if clock_runs(ticket) and ticket.next_due_at is not None:
+        target_record(ticket=ticket, now=now, met_at=now)  # SUP-5/SUP-6: the target met
     if ticket.clock_metric:
         _mark_met(ticket, ticket.clock_metric, now)
     if ticket.first_responded_at is None:

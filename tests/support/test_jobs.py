@@ -17,7 +17,8 @@ from .conftest import kyiv
 def test_support_beat_jobs_are_registered_with_existing_tasks():
     """SUP-3/SUP-8 the sweep and the clarification expiry run on beat."""
     jobs = {job.task: job for job in registered_jobs() if job.task.startswith("support.")}
-    assert set(jobs) == {"support.sla_sweep", "support.expire_clarifications"}
+    assert set(jobs) == {"support.sla_sweep", "support.expire_clarifications",
+                         "support.sla_monthly_refresh"}
     assert jobs["support.sla_sweep"].every_seconds == 300
     celery_app.loader.import_default_modules()
     assert set(jobs) <= set(celery_app.tasks)
