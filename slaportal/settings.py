@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "orders",
     "support",
     "billing",
+    "insight",
 ]
 
 MIDDLEWARE = [

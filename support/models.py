@@ -463,6 +463,8 @@ class SlaWarning(models.Model):
                 fields=["ticket", "metric", "due_at", "percent"], name="support_warning_once"
             ),
         ]
+        # "At risk now": the warnings of targets still running (due in the future).
+        indexes = [models.Index(fields=["due_at"], name="support_warning_due")]
 
     def __str__(self) -> str:
         return f"{self.percent}% warning on {self.ticket.reference}"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,13 +19,36 @@ from ..services import invoice_record_funds
 from .base import CustomerScopedAdmin, MoneyRecordAdmin, ReadOnlyAdmin, kyiv
 
 
+class ValidityFilter(admin.SimpleListFilter):
+    """BIL-4: completed order payments of unstarted migrations whose 30 days end soon."""
+
+    title = "validity (BIL-4)"
+    parameter_name = "validity"
+
+    def lookups(self, request, model_admin):
+        return [("5days", "Expiring within 5 days")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "5days":
+            return queryset
+        from billing import orders_api
+        from billing.models.payments import PAYMENT_VALIDITY
+
+        now = timezone.now()
+        return (queryset.filter(pk__in=Payment.objects.validity_passed(
+                    now + dt.timedelta(days=5)).values("pk"))
+                .exclude(transaction_at__lt=now - PAYMENT_VALIDITY)
+                .filter(orders_api.unstarted_paid("migration")))
+
+
 @admin.register(Payment)
 class PaymentAdmin(CustomerScopedAdmin, ReadOnlyAdmin):
     list_display = ["pk", "migration_ref", "customer_email", "purpose", "method", "status",
                     "amount", "exchange_rate", "total_usd_display", "transaction_kyiv",
                     "validity_left"]
     # No date_hierarchy: its year/month links aggregate every payment.
-    list_filter = ["status", "method", "purpose", "amount_currency", "created_at"]
+    list_filter = ["status", "method", "purpose", "amount_currency", "created_at",
+                   ValidityFilter]
     search_fields = ["migration__migration_id", "migration__customer__user__email",
                      "weekend_booking__customer__user__email",
                      "custom_work__customer__user__email",

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from ..choices import RefundRequestStatus
@@ -21,13 +24,35 @@ DECISION_FIELDS = ["status", "eligibility_summary", "eligible_amount_usd", "deci
                    "decided_at", "deny_reason"]
 
 
+class WaitingFilter(admin.SimpleListFilter):
+    """Requests waiting for a decision, by how long they have waited."""
+
+    title = "waiting"
+    parameter_name = "waiting"
+    AGES = {"0-2": (0, 2), "2-7": (2, 7), "7+": (7, None)}
+
+    def lookups(self, request, model_admin):
+        return [("0-2", "Under 2 days"), ("2-7", "2–7 days"), ("7+", "Over 7 days")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in self.AGES:
+            return queryset
+        low, high = self.AGES[self.value()]
+        now = timezone.now()
+        queryset = queryset.filter(status="submitted",
+                                   submitted_at__lt=now - dt.timedelta(days=low))
+        if high is not None:
+            queryset = queryset.filter(submitted_at__gte=now - dt.timedelta(days=high))
+        return queryset
+
+
 @admin.register(RefundRequest)
 class RefundRequestAdmin(CustomerScopedAdmin):
     """The refund queue: eligibility at a glance, decisions through services."""
 
     list_display = ["pk", "migration_ref", "customer_email", "reason", "submitted_kyiv",
                     "status", "eligibility_summary", "eligible_amount_usd", "decided_by"]
-    list_filter = ["status", "reason", "migration__line"]
+    list_filter = ["status", WaitingFilter, "reason", "migration__line"]
     search_fields = ["migration__migration_id", "customer__user__email"]
     list_select_related = ["migration", "customer__user", "decided_by"]
     raw_id_fields = ["engineer_verified_by"]

@@ -81,7 +81,8 @@ class DueFilter(admin.SimpleListFilter):
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
-        return [("overdue", "Overdue"), ("3days", "Due within 3 days"), ("none", "No due date")]
+        return [("overdue", "Overdue"), ("3days", "Due within 3 days"),
+                ("week", "Due within 7 days"), ("none", "No due date")]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -91,6 +92,10 @@ class DueFilter(admin.SimpleListFilter):
         if self.value() == "3days":
             return queryset.filter(service_package__due_at__gte=now,
                                    service_package__due_at__lt=now + dt.timedelta(days=3))
+        if self.value() == "week":
+            return queryset.filter(service_package__due_at__gte=now,
+                                   service_package__due_at__lt=now + dt.timedelta(days=7),
+                                   status__in=_open_statuses())
         if self.value() == "none":
             return queryset.filter(service_package__due_at__isnull=True)
         return queryset

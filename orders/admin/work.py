@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from slaportal.admin_base import FormPageMixin, NeverDeleteAdmin
@@ -101,11 +103,30 @@ class ServicePackageAdmin(NeverDeleteAdmin):
         self.message_user(request, f"Validated {queryset.count()} package(s).")
 
 
+class AssistedDueFilter(admin.SimpleListFilter):
+    """ORD-11: setups not done yet, overdue or due this week."""
+
+    title = "due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("week", "Due within 7 days")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        pending = queryset.filter(done_at__isnull=True)
+        if self.value() == "overdue":
+            return pending.filter(due_at__lt=now)
+        if self.value() == "week":
+            return pending.filter(due_at__gte=now, due_at__lt=now + dt.timedelta(days=7))
+        return queryset
+
+
 @admin.register(AssistedMigration)
 class AssistedMigrationAdmin(NeverDeleteAdmin):
     list_display = ("migration", "tier", "due_at", "done_at")
     list_select_related = ("migration",)
-    list_filter = ("tier",)
+    list_filter = ("tier", AssistedDueFilter)
     readonly_fields = ("migration", "tier", "due_at", "done_at")
     actions = ["mark_done"]
 

@@ -198,7 +198,7 @@ class ServicePackage(models.Model):
         max_digits=6, decimal_places=2, default=0,
         help_text="Extra paid hours a manager approved beyond the allowance (SUP-13).",
     )
-    due_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     due_set_manually = models.BooleanField(
         default=False, help_text="ORD-12: Ultimate's date is set by the manager."
     )

@@ -179,7 +179,7 @@ class AssistedMigration(models.Model):
         "orders.Migration", on_delete=models.PROTECT, related_name="assisted"
     )
     tier = models.CharField(max_length=16, choices=AssistedTier.choices)
-    due_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     done_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()

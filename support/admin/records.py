@@ -3,6 +3,8 @@ watch, stop support, plans, weekend bookings, package hours; superusers' setting
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,8 +12,10 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
+from slaportal.admin_base import CappedCountPaginator
 from support import services
 from support.models import (
     Breach,
@@ -20,6 +24,7 @@ from support.models import (
     InboundEmail,
     PackageHoursEntry,
     RefusedRequest,
+    SlaTarget,
     SupportAccessGrant,
     SupportSettings,
     SupportStop,
@@ -29,6 +34,7 @@ from support.models import (
 from support.selectors import (
     active_support_stop,
     breaches_per_customer_month,
+    kyiv_month_bounds,
     package_hours_remaining,
 )
 
@@ -331,3 +337,66 @@ class RefusedRequestAdmin(ReadOnlyAdmin):
     list_filter = ["channel"]
     search_fields = ["customer__user__email", "subject"]
     date_hierarchy = "attempted_at"
+
+
+class MonthFilter(admin.SimpleListFilter):
+    """One Europe/Kyiv month, as an indexed range on the due time (the dashboard's
+    compliance figures link here with ?month=YYYY-MM)."""
+
+    title = "month (Kyiv)"
+    parameter_name = "month"
+
+    def lookups(self, request, model_admin):
+        today = timezone.localdate()
+        months, first = [], today.replace(day=1)
+        for _ in range(12):
+            months.append((f"{first:%Y-%m}", f"{first:%B %Y}"))
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        return months
+
+    def queryset(self, request, queryset):
+        value = self.value() or ""
+        try:
+            month = dt.date(int(value[:4]), int(value[5:7]), 1) if len(value) == 7 else None
+        except ValueError:
+            month = None
+        if month is None:
+            return queryset if not value else queryset.none()
+        _, start, end = kyiv_month_bounds(dt.datetime.combine(
+            month, dt.time(12), tzinfo=timezone.get_default_timezone()))
+        return queryset.filter(due_at__gte=start, due_at__lt=end)
+
+
+@admin.register(SlaTarget)
+class SlaTargetAdmin(ReadOnlyAdmin):
+    """Every target that came due or was answered: the rows behind the dashboard's
+    compliance figures (SUP-5, SUP-6, SUP-8)."""
+
+    list_display = ["ticket", "metric", "plan", "line", "assignee", "due_kyiv", "met_kyiv",
+                    "outcome"]
+    list_select_related = ["ticket", "plan", "assignee"]
+    list_filter = [MonthFilter, "metric", "line", "plan", "missed", "excluded"]
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+    ordering = ["-due_at", "-id"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The dashboard's per-engineer figures (no filter listing every user).
+        return lookup in ("assignee__id__exact", "assignee__isnull", "customer__id__exact") or \
+            super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description="due (Kyiv)", ordering="due_at")
+    def due_kyiv(self, obj):
+        return kyiv(obj.due_at)
+
+    @admin.display(description="met (Kyiv)")
+    def met_kyiv(self, obj):
+        return kyiv(obj.met_at)
+
+    @admin.display(description="outcome")
+    def outcome(self, obj):
+        if obj.excluded:
+            return "missed, excluded"
+        if not obj.missed:
+            return "met in time"
+        return "met late" if obj.met_at else "missed"

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,7 +23,14 @@ from slaportal.forms import add_service_errors
 from support import services
 from support.canned import canned_replies_for, canned_reply_render
 from support.choices import OPEN_TICKET_STATUSES, TicketStatus
-from support.models import Breach, Clarification, SupportSettings, Ticket, TicketMessage
+from support.models import (
+    Breach,
+    Clarification,
+    SlaWarning,
+    SupportSettings,
+    Ticket,
+    TicketMessage,
+)
 from support.selectors import package_hours, ticket_access_note, ticket_intake_report
 from support.services.clocks import clock_position
 from support.transitions import FINAL_STATUS
@@ -90,6 +97,42 @@ class AssigneeFilter(admin.SimpleListFilter):
             return queryset.filter(assignee=request.user)
         if self.value() == "none":
             return queryset.filter(assignee__isnull=True)
+        return queryset
+
+
+class RiskFilter(admin.SimpleListFilter):
+    """SUP-7/SUP-8: running targets past their warnings, or overdue (the dashboard's
+    "at risk now" figures link here)."""
+
+    title = "at risk"
+    parameter_name = "risk"
+
+    def lookups(self, request, model_admin):
+        settings = getattr(model_admin, "_settings", None) or SupportSettings.load()
+        return [("warned", "Warned (past a warning)"),
+                ("first", f"Past {settings.warn_first_percent}%"),
+                ("second", f"Past {settings.warn_second_percent}%"),
+                ("overdue", "Overdue now")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        now = timezone.now()
+        running = queryset.filter(status__in=["new", "open", "reopened"])
+        if value == "overdue":
+            return running.filter(next_due_at__lte=now)
+        if value in ("warned", "first", "second"):
+            settings = SupportSettings.load()
+            warnings = SlaWarning.objects.filter(due_at__gt=now, ticket_id=OuterRef("pk"),
+                                                 due_at=OuterRef("next_due_at"))
+            if value != "warned":
+                percent = (settings.warn_first_percent if value == "first"
+                           else settings.warn_second_percent)
+                warnings = warnings.filter(percent=percent)
+                if value == "first":  # past 70% and not yet past 90%
+                    running = running.exclude(Exists(SlaWarning.objects.filter(
+                        ticket_id=OuterRef("pk"), due_at=OuterRef("next_due_at"),
+                        percent=settings.warn_second_percent)))
+            return running.filter(next_due_at__gt=now).filter(Exists(warnings))
         return queryset
 
 
@@ -210,8 +253,8 @@ class TicketAdmin(HistoryAdmin):
     ]
     list_display_links = ["reference", "subject_short"]
     list_select_related = ["customer__user", "plan__calendar", "assignee"]
-    list_filter = [StatusFilter, AssigneeFilter, DueFilter, WaitingFilter, "line", "plan",
-                   "channel", "intake_complete"]
+    list_filter = [StatusFilter, AssigneeFilter, RiskFilter, DueFilter, WaitingFilter, "line",
+                   "plan", "channel", "intake_complete"]
     search_fields = ["customer__user__email", "migration__migration_id", "subject"]
     list_per_page = 100
     action_form = TicketActionForm
@@ -230,7 +273,8 @@ class TicketAdmin(HistoryAdmin):
 
     def lookup_allowed(self, lookup, value, request=None):
         # The customer's page links to their tickets.
-        return lookup == "customer__id__exact" or super().lookup_allowed(lookup, value, request)
+        return lookup in ("customer__id__exact", "assignee__id__exact") or super().lookup_allowed(
+            lookup, value, request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":

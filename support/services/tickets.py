@@ -231,6 +231,8 @@ def ticket_reply(
     message = TicketMessage.objects.create(
         ticket=ticket, kind=MessageKind.PUBLIC_REPLY, author=actor, body=body, created_at=now
     )
+    if ticket.assignee_id is None:
+        ticket.assignee = actor  # the engineer who answers takes the ticket
     _breach_if_late(ticket, now)
     if clock_runs(ticket) and ticket.next_due_at is not None:
         target_record(ticket=ticket, now=now, met_at=now)  # SUP-5/SUP-6: the target met
@@ -239,8 +241,6 @@ def ticket_reply(
     if ticket.first_responded_at is None:
         ticket.first_responded_at = now
     ticket.last_public_reply_at = now
-    if ticket.assignee_id is None:
-        ticket.assignee = actor
     # SUP-6: from now on staff owe a progress update every update interval.
     clock_start(ticket=ticket, metric=Metric.UPDATE, at=now)
     _move(ticket, TicketStatus.WAITING_ON_CUSTOMER if wait_for_customer else TicketStatus.OPEN)
