@@ -46,6 +46,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from billing.models import Payment  # noqa: E402
 from orders.models import Migration  # noqa: E402
@@ -160,6 +161,12 @@ def admin_pages() -> list[tuple[str, str]]:
         ("refunds: submitted", f"{r}?status__exact=submitted"),
         ("customers: search e-mail", f"{c}?q={TYPICAL_EMAIL}"),
         ("customers: search organisation", f"{c}?q=Organisation 4242"),
+    ]
+    month = f"{timezone.localdate():%Y-%m}"
+    pages += [
+        ("dashboard (admin front page)", reverse("admin:index")),
+        ("tickets: at risk (warned)", f"{t}?risk=warned"),
+        ("targets: this month", f"{reverse('admin:support_slatarget_changelist')}?month={month}"),
     ]
     heavy_ticket = Ticket.objects.filter(customer__user__email=HEAVY_EMAIL).order_by("-pk")[0]
     pages += [
@@ -357,6 +364,12 @@ def main() -> None:
     session = staff.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+    # The dashboard reads the compliance rollup: fill its 12 months as a deploy would
+    # (manage.py support_rollup --months 12), then beat keeps it current.
+    from insight.selectors import months_back
+    from support.services import sla_monthly_refresh
+
+    sla_monthly_refresh(months=months_back(timezone.localdate().replace(day=1), 12))
     work = [(name, page(staff, url)) for name, url in admin_pages()]
     for email in (HEAVY_EMAIL, TYPICAL_EMAIL):
         client = Client()

@@ -8,16 +8,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from slaportal.accounts.choices import ProductLine
-from support.choices import Metric
+from slaportal.accounts.models import User
+from support.choices import OPEN_TICKET_STATUSES, Metric
 from support.models import Breach, SlaMonthlyFigure, SlaWarning, SupportSettings, Ticket
 from support.selectors import kyiv_month_bounds
-
-RUNNING = ["new", "open", "reopened"]
 
 
 @dataclass
@@ -143,22 +142,33 @@ def at_risk(now: dt.datetime | None = None) -> dict:
     ones overdue (SUP-8). Warnings of a target still running: indexed by due time."""
     now = now or timezone.now()
     settings = SupportSettings.load()
-    warned = (SlaWarning.objects.filter(due_at__gt=now, ticket__next_due_at=F("due_at"),
-                                        ticket__status__in=RUNNING)
-              .values("ticket__assignee_id", "ticket__assignee__email", "percent")
-              .annotate(n=Count("ticket_id", distinct=True)).order_by())
+    # The warnings of targets still ahead (a short index range), then their tickets by
+    # primary key: still on that target, still open. Waiting tickets have no due time,
+    # so the open-work index serves the overdue count without a status filter.
+    warnings = list(SlaWarning.objects.filter(due_at__gt=now)
+                    .values_list("ticket_id", "due_at", "percent"))
+    tickets = {pk: (due, assignee) for pk, due, assignee in Ticket.objects.filter(
+        pk__in={w[0] for w in warnings}, status__in=OPEN_TICKET_STATUSES,
+    ).values_list("pk", "next_due_at", "assignee_id")} if warnings else {}
+    counts: dict = {}
+    for ticket_id, due, pct_ in warnings:
+        ticket = tickets.get(ticket_id)
+        if ticket is not None and ticket[0] == due:
+            counts.setdefault(ticket[1], {}).setdefault(pct_, set()).add(ticket_id)
+    overdue = dict(Ticket.objects.filter(status__in=OPEN_TICKET_STATUSES,
+                                         next_due_at__lte=now)
+                   .values("assignee_id").annotate(n=Count("id")).values_list(
+                       "assignee_id", "n").order_by())
+    assignees = (set(counts) | set(overdue)) - {None}
+    emails = dict(User.objects.filter(pk__in=assignees).values_list("pk", "email"))
     by: dict = {}
-    for row in warned:
-        key = row["ticket__assignee_id"]
-        entry = by.setdefault(key, {"who": row["ticket__assignee__email"] or "Unassigned",
-                                    "first": 0, "second": 0})
-        entry["first" if row["percent"] == settings.warn_first_percent else "second"] += row["n"]
-    overdue = (Ticket.objects.filter(status__in=RUNNING, next_due_at__lte=now)
-               .values("assignee_id", "assignee__email").annotate(n=Count("id")).order_by())
-    for row in overdue:
-        entry = by.setdefault(row["assignee_id"], {"who": row["assignee__email"] or "Unassigned",
-                                                   "first": 0, "second": 0})
-        entry["overdue"] = row["n"]
+    for key in set(counts) | set(overdue):
+        per = counts.get(key, {})
+        second = len(per.get(settings.warn_second_percent, set()))
+        by[key] = {"who": emails.get(key, "Unassigned") if key else "Unassigned",
+                   "first": len(per.get(settings.warn_first_percent, set())
+                                - per.get(settings.warn_second_percent, set())),
+                   "second": second, "overdue": overdue.get(key, 0)}
     rows = sorted(by.items(), key=lambda kv: kv[1]["who"])
     queue = "admin:support_ticket_changelist"
 
@@ -197,12 +207,15 @@ def breaches_this_month(now: dt.datetime | None = None, limit: int = 15) -> dict
     month, start, end = kyiv_month_bounds(now)
     limit_n = SupportSettings.load().termination_breach_limit
     month_q = Q(due_at__gte=start, due_at__lt=end, excluded=False)
-    top = list(Breach.objects.filter(month_q).values("customer_id", "customer__user__email")
-               .annotate(n=Count("id"), data=Count("id", filter=Q(line="data")))
-               .order_by("-n", "customer_id")[:limit])
-    watch = list(Breach.objects.filter(month_q, line="data").values(
-        "customer_id", "customer__user__email").annotate(n=Count("id"))
-        .filter(n__gte=limit_n - 1).order_by("-n", "customer_id")[:50])
+    top = list(Breach.objects.filter(month_q).values("customer_id")
+               .annotate(n=Count("id")).order_by("-n", "customer_id")[:limit])
+    watch = list(Breach.objects.filter(month_q, line="data").values("customer_id")
+                 .annotate(n=Count("id")).filter(n__gte=limit_n - 1)
+                 .order_by("-n", "customer_id")[:50])
+    emails = dict(User.objects.filter(customer__pk__in={r["customer_id"] for r in top + watch})
+                  .values_list("customer__pk", "email"))
+    for row in top + watch:
+        row["customer__user__email"] = emails.get(row["customer_id"], "?")
     breaches = "admin:support_breach_changelist"
     month_params = {"due_at__year": month.year, "due_at__month": month.month,
                     "excluded__exact": 0}

@@ -156,7 +156,7 @@ def test_every_operations_link_opens_its_filtered_list(client):
 
 @pytest.mark.parametrize("extra", [0, 30])
 def test_the_dashboard_runs_a_fixed_number_of_queries(client, engineer, open_ticket, extra,
-                                                      django_assert_num_queries):
+                                                      django_assert_max_num_queries):
     for _ in range(extra):
         ticket = open_ticket("standard", now=kyiv(2025, 11, 17, 9))
         ticket_reply(ticket=ticket, actor=engineer, body="x", now=kyiv(2025, 11, 17, 10))
@@ -165,8 +165,11 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, engineer, open_tic
     client.force_login(superuser)
     with time_machine.travel(NOW, tick=False):
         client.get(reverse("admin:index"))
-        with django_assert_num_queries(DASHBOARD_QUERIES):
+        with django_assert_max_num_queries(DASHBOARD_QUERIES):
             assert client.get(reverse("admin:index")).status_code == 200
 
 
-DASHBOARD_QUERIES = 20
+# Session, user, permissions, the rollup, warnings and their tickets, overdue counts,
+# names, breaches, the operations' counts, late jobs, the app list …: at most 21 (a
+# lookup of an empty set of names is skipped), however many rows.
+DASHBOARD_QUERIES = 21
