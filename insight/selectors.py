@@ -160,7 +160,8 @@ def at_risk(now: dt.datetime | None = None) -> dict:
                    .values("assignee_id").annotate(n=Count("id")).values_list(
                        "assignee_id", "n").order_by())
     assignees = (set(counts) | set(overdue)) - {None}
-    emails = dict(User.objects.filter(pk__in=assignees).values_list("pk", "email"))
+    emails = {pk: name or email for pk, name, email in User.objects.filter(
+        pk__in=assignees).values_list("pk", "full_name", "email")}
     by: dict = {}
     for key in set(counts) | set(overdue):
         per = counts.get(key, {})

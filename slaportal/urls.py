@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from slaportal.accounts import views as account_views
@@ -11,6 +13,8 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
     path("health/", include("slaportal.health")),
+    # Browsers ask for /favicon.ico whatever the page links.
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("img/favicon.svg"))),
 ]
 
 

@@ -408,6 +408,7 @@ class SlaTarget(models.Model):
 
     class Meta:
         ordering = ["-due_at"]
+        verbose_name = "SLA target"
         constraints = [
             models.UniqueConstraint(fields=["ticket", "metric", "due_at"],
                                     name="support_one_target_row"),
@@ -440,6 +441,7 @@ class SlaMonthlyFigure(models.Model):
 
     class Meta:
         ordering = ["-month"]
+        verbose_name = "SLA monthly figure"
         indexes = [models.Index(fields=["month"], name="support_monthly_month")]
 
     def __str__(self) -> str:
@@ -458,6 +460,7 @@ class SlaWarning(models.Model):
 
     class Meta:
         ordering = ["-sent_at"]
+        verbose_name = "SLA warning"
         constraints = [
             models.UniqueConstraint(
                 fields=["ticket", "metric", "due_at", "percent"], name="support_warning_once"

@@ -101,7 +101,7 @@ def test_at_risk_counts_the_warned_ticket_and_links_to_the_queue(client, enginee
     *_, t4 = november
     response, charts = _dashboard(client, engineer)
     risk = charts["at-risk"]
-    assert risk["labels"] == [engineer.email]
+    assert risk["labels"] == [engineer.get_full_name()]
     assert [d["data"] for d in risk["datasets"]] == [[1], [0], [0]]
     with time_machine.travel(NOW, tick=False):
         queue = client.get(risk["links"][0]).context["cl"].result_list
