@@ -50,7 +50,7 @@ def _build(calendar: BusinessCalendar) -> engine.BusinessCalendar:
     for r in calendar.opening_ranges.all():
         weekly.setdefault(r.weekday, []).append((r.start_minute, r.end_minute))
     closures = [
-        (c.starts_on, c.ends_on)
+        (c.starts_on, c.ends_on, c.public_note)  # the note names the day in explanations
         for c in Closure.objects.filter(Q(calendar=calendar) | Q(calendar__isnull=True))
     ]
     return engine.BusinessCalendar(

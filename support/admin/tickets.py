@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 
 from slaportal.accounts.models import User
 from slaportal.accounts.roles import Role
+from slaportal.calendars.explain import explain, ledger
 from slaportal.calendars.selectors import business_calendar, business_calendars
 from slaportal.forms import add_service_errors
 from support import services
@@ -32,7 +33,7 @@ from support.models import (
     TicketMessage,
 )
 from support.selectors import package_hours, ticket_access_note, ticket_intake_report
-from support.services.clocks import clock_position
+from support.services.clocks import clock_position, target
 from support.transitions import FINAL_STATUS
 
 from .base import HistoryAdmin, ReadOnlyAdmin, kyiv, request_engines, set_request_engines
@@ -362,7 +363,8 @@ class TicketAdmin(HistoryAdmin):
             ("Paused since", kyiv(obj.paused_at) if waiting else "—"),
         ]
 
-    def timeline(self, obj: Ticket, messages_: list, clarifications: list, actors: Actors):
+    def timeline(self, obj: Ticket, messages_: list, clarifications: list, history: list,
+                 actors: Actors):
         """Messages, clarifications, breaches, warnings and status changes, oldest first,
         each with who acted."""
         events = [(m.created_at, m.get_kind_display(), actors.label(m.author, "automatic"))
@@ -384,9 +386,7 @@ class TicketAdmin(HistoryAdmin):
             events.append((w.sent_at, f"{w.percent}% warning sent to {w.recipients or '—'}",
                            "System (SLA sweep)"))
         previous = None
-        for h in obj.history.order_by("history_date", "history_id").select_related(
-            "history_user"
-        ):
+        for h in history:
             if h.status == previous:  # clock recomputations leave the status alone
                 continue
             previous = h.status
@@ -455,6 +455,8 @@ class TicketAdmin(HistoryAdmin):
         engine = business_calendar(ticket.plan.calendar.slug)
         messages_ = list(ticket.messages.select_related("author", "inbound_email"))
         clarifications = list(ticket.clarifications.select_related("requested_by"))
+        history = list(ticket.history.order_by("history_date", "history_id")
+                       .select_related("history_user"))
         actors = Actors(ticket, [m.author for m in messages_]
                         + [c.requested_by for c in clarifications])
         conversation = [{"message": m, "who": actors.label(m.author, "automatic"),
@@ -484,7 +486,8 @@ class TicketAdmin(HistoryAdmin):
             "ws_sla": self.sla_rows(ticket, settings),
             "ws_conversation": conversation,
             "ws_timeline": [(kyiv(w), what, who) for w, what, who in
-                            self.timeline(ticket, messages_, clarifications, actors)],
+                            self.timeline(ticket, messages_, clarifications, history,
+                                          actors)],
             "ws_forms": forms_,
             "ws_open": next(iter(bound), "reply"),
             "ws_close_word": close_word,
@@ -492,6 +495,7 @@ class TicketAdmin(HistoryAdmin):
             "ws_canned_chosen": chosen,
             "ws_hours": package_hours(package=package, ticket=ticket) if package else None,
             "ws_clarifications_used": len(clarifications),
+            "ws_explained": deadlines_explained(ticket, engine, clarifications, history),
             "ws_clarifications_max": settings.max_clarifications,
         }
 
@@ -594,6 +598,38 @@ class TicketAdmin(HistoryAdmin):
                                   messages.ERROR)
         if done:
             self.message_user(request, f"{done} ticket(s) updated.", messages.SUCCESS)
+
+
+UNIT_WORDS = {"business_hours": "business hours", "business_days": "business days",
+              "calendar_hours": "calendar hours"}
+
+
+def deadlines_explained(ticket: Ticket, engine, clarifications: list, history: list) -> list:
+    """The running target and a waiting clarification, each counted day by day, with the
+    ledger of the target's changes (CAL-8 recomputes with their cause)."""
+    slug = ticket.plan.calendar.slug
+    found = []
+    if ticket.next_due_at is not None and ticket.clock_started_at is not None:
+        _, unit = target(ticket.plan, ticket.clock_metric)
+        note = ""
+        if unit == "calendar_hours":
+            note = "Calendar hours run day and night; the calendar is not used."
+        explained = explain(engine, ticket.clock_started_at, ticket.next_due_at, calendar=slug,
+                            unit=UNIT_WORDS.get(unit, unit),
+                            before=ticket.paused_elapsed_minutes or 0, note=note)
+        if unit == "calendar_hours":
+            explained.days = []
+        found.append({"title": ticket.get_clock_metric_display(), "explained": explained,
+                      "changes": ledger(history, "next_due_at"), "open": False})
+    waiting = [c for c in clarifications if c.answered_at is None and c.expired_at is None]
+    if waiting:
+        c = waiting[-1]
+        found.append({
+            "title": f"Clarification {c.number} waiting period (SUP-3)",
+            "explained": explain(engine, c.requested_at, c.expires_at, calendar=slug,
+                                 unit="business days"),
+            "changes": [], "open": False})
+    return found
 
 
 def _log_hours(ticket: Ticket, actor, data: dict):
