@@ -11,6 +11,11 @@ RUN pip install -r /tmp/requirements.txt
 
 # --- runtime: the code, the collected static files, a user without privileges -------
 FROM python:3.11-slim-bookworm AS runtime
+# Pango and a font for WeasyPrint (the PDF statements).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin portal
 COPY --from=build /opt/venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH \

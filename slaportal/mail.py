@@ -14,6 +14,7 @@ with ``ANYMAIL`` for an e-mail service provider through django-anymail.
 
 from __future__ import annotations
 
+import base64
 import logging
 import smtplib
 from collections.abc import Iterable, Iterator
@@ -48,9 +49,19 @@ def deliver(messages: list[EmailMessage]) -> int:
 
 
 def _as_data(message: EmailMessage) -> dict:
+    # Attachments travel base64-encoded (the task's arguments are JSON).
     return {"subject": message.subject, "body": message.body,
             "from_email": message.from_email, "to": list(message.to),
-            "reply_to": list(message.reply_to)}
+            "reply_to": list(message.reply_to),
+            "attachments": [(name, base64.b64encode(content).decode("ascii"), mimetype)
+                            for name, content, mimetype in message.attachments]}
+
+
+def _from_data(data: dict) -> EmailMessage:
+    data = dict(data)
+    attachments = [(name, base64.b64decode(content), mimetype)
+                   for name, content, mimetype in data.pop("attachments", [])]
+    return EmailMessage(attachments=attachments or None, **data)
 
 
 @shared_task(name="slaportal.send_mail", bind=True, acks_late=True,
@@ -59,7 +70,7 @@ def _as_data(message: EmailMessage) -> dict:
 def send_mail_task(self, messages: list[dict]) -> int:
     """Send the committed messages (the ``mail`` queue); retried with backoff, for about
     three hours in all, while the mail server is unreachable or refuses."""
-    return deliver([EmailMessage(**data) for data in messages])
+    return deliver([_from_data(data) for data in messages])
 
 
 def dispatch(messages: list[EmailMessage]) -> None:
@@ -75,7 +86,8 @@ def dispatch(messages: list[EmailMessage]) -> None:
 
 
 def send(*, subject: str, body: str, to: Iterable[str], from_email: str | None = None,
-         reply_to: Iterable[str] = ()) -> int:
+         reply_to: Iterable[str] = (), attachments: Iterable[tuple[str, bytes, str]] = ()
+         ) -> int:
     """Queue one e-mail to the addresses in ``to`` (blanks and repeats dropped) for when
     the current transaction commits. Returns 1 when a message was queued, else 0."""
     recipients = sorted({address for address in to if address})
@@ -83,7 +95,7 @@ def send(*, subject: str, body: str, to: Iterable[str], from_email: str | None =
         return 0
     message = EmailMessage(
         subject=subject, body=body, from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-        to=recipients, reply_to=list(reply_to) or None,
+        to=recipients, reply_to=list(reply_to) or None, attachments=list(attachments) or None,
     )
     batch = _current.get()
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("support/", include("support.urls")),
     path("billing/", include("billing.urls")),
+    path("insight/", include("insight.urls")),
     path("admin/", admin.site.urls),
     path("health/", include("slaportal.health")),
     # Browsers ask for /favicon.ico whatever the page links.
