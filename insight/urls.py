@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "insight"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("statements/<str:month>/pdf/", views.statement_pdf, name="statement_pdf"),
     path("staff/customers/<int:customer_id>/statements/<str:month>/", views.staff_statement,
          name="staff_statement"),
+    path("staff/exports/<slug:report>.<slug:fmt>", exports.export, name="export"),
+    path("calendars/<slug:slug>.ics", exports.calendar_ics, name="calendar_ics"),
     path("staff/customers/<int:customer_id>/statements/<str:month>/pdf/",
          views.staff_statement, {"fmt": "pdf"}, name="staff_statement_pdf"),
 ]

@@ -54,11 +54,15 @@ STATUS_BADGE = {
 PUBLIC_KINDS = [k for k in MessageKind.values if k != MessageKind.INTERNAL_NOTE]
 
 
-def _closures(customer, tickets):
-    """CAL-4: announced closures of the calendars of the customer's plans."""
+def _plan_calendars(customer, tickets) -> dict:
     lines = set(customer_lines(customer)) | {t.line for t in tickets}
-    slugs = sorted({customer_plan(customer=customer, line=line).calendar.slug for line in lines})
-    return list(upcoming_closures(today=timezone.localdate(), calendar_slugs=slugs))
+    calendars = (customer_plan(customer=customer, line=line).calendar for line in lines)
+    return {c.slug: c for c in calendars}
+
+
+def _closures(calendars: dict):
+    """CAL-4: announced closures of the calendars of the customer's plans."""
+    return list(upcoming_closures(today=timezone.localdate(), calendar_slugs=sorted(calendars)))
 
 
 @customer_required
@@ -76,10 +80,13 @@ def ticket_list(request):
         Migration.objects.filter(customer=customer, completed_at__isnull=True)
         .order_by("-created_at")
     )
+    calendars = _plan_calendars(customer, tickets)
     return render(request, "support/ticket_list.html", {
         "tickets": tickets,
         "page_obj": page_obj,
-        "closures": _closures(customer, tickets),
+        "closures": _closures(calendars),
+        "calendar_feeds": [(c.name, reverse("insight:calendar_ics", args=[slug]))
+                           for slug, c in sorted(calendars.items())],
         "termination_rights": list(termination_rights_for(customer=customer)),
         "stop": active_support_stop(customer=customer),
         "migrations": migrations,

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.contrib import admin, messages
@@ -10,6 +9,8 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+
+from slaportal.exports import csv_response
 
 from ..choices import PaymentPurpose, PaymentStatus
 from ..forms import PeriodForm
@@ -125,35 +126,32 @@ def _email(payment: Payment) -> str:
 
 
 def export_csv(start, end) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="billing-{timezone.localtime(start):%Y%m%d}-'
-        f'{timezone.localtime(end):%Y%m%d}.csv"'
-    )
-    writer = csv.writer(response)
-    writer.writerow(["record", "id", "date (Kyiv)", "Migration ID", "customer", "method/kind",
-                     "status", "amount", "currency", "rate (USD per unit)", "USD",
-                     "invoice/credit note"])
+    header = ["record", "id", "date (Kyiv)", "Migration ID", "customer", "method/kind",
+              "status", "amount", "currency", "rate (USD per unit)", "USD",
+              "invoice/credit note"]
+    filename = (f"billing-{timezone.localtime(start):%Y%m%d}-"
+                f"{timezone.localtime(end):%Y%m%d}")
+    return csv_response(filename, header, _export_rows(start, end))
+
+
+def _export_rows(start, end):
     payments = payments_received(start=start, end=end)
     for p in payments:
         invoice = getattr(p, "invoice", None)
-        writer.writerow(["payment", p.pk, kyiv(p.transaction_at), p.reference,
-                         _email(p), p.method, p.status,
-                         p.amount.amount, p.amount.currency, p.exchange_rate, p.total_usd,
-                         invoice.number if invoice else ""])
+        yield ["payment", p.pk, kyiv(p.transaction_at), p.reference, _email(p), p.method,
+               p.status, p.amount.amount, p.amount.currency, p.exchange_rate, p.total_usd,
+               invoice.number if invoice else ""]
     for r in refunds_made(start=start, end=end):
         note = getattr(r, "credit_note", None)
-        writer.writerow(["refund", r.pk, kyiv(r.created_at), r.payment.reference,
-                         _email(r.payment), r.kind,
-                         "paid out" if r.paid_out_at else "to pay out", r.amount.amount,
-                         r.amount.currency, r.payment.exchange_rate, r.amount_usd,
-                         note.number if note else ""])
+        yield ["refund", r.pk, kyiv(r.created_at), r.payment.reference, _email(r.payment),
+               r.kind, "paid out" if r.paid_out_at else "to pay out", r.amount.amount,
+               r.amount.currency, r.payment.exchange_rate, r.amount_usd,
+               note.number if note else ""]
     totals = payment_totals(payments)
     for currency, amount in sorted(totals.by_currency.items()):
-        writer.writerow(["total payments", "", "", "", "", "", "", amount, currency, "", "", ""])
-    writer.writerow(["total payments converted", "", "", "", "", "", "", totals.usd_total,
-                     "USD", "stored rates", "", ""])
-    return response
+        yield ["total payments", "", "", "", "", "", "", amount, currency, "", "", ""]
+    yield ["total payments converted", "", "", "", "", "", "", totals.usd_total, "USD",
+           "stored rates", "", ""]
 
 
 @admin.register(Invoice)
