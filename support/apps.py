@@ -18,6 +18,15 @@ class SupportConfig(AppConfig):
         # CAL-8/SUP-3: and the waiting periods (with the auto-close) of their requests.
         register_deadline_owner("support.clarifications")(recompute_clarification_deadlines)
 
+        from slaportal.calendars.deadlines import register_deadline_preview
+
+        from .services.clarifications import preview_clarification_deadlines
+        from .services.clocks import preview_ticket_deadlines
+
+        # CAL-8: what a calendar change would move, shown before it is saved.
+        register_deadline_preview("support.tickets")(preview_ticket_deadlines)
+        register_deadline_preview("support.clarifications")(preview_clarification_deadlines)
+
         from orders.holds import register_archive_hold
 
         # ORD-15: a customer's open ticket about a migration holds its archive.

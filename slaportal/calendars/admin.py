@@ -4,6 +4,7 @@ import datetime as dt
 from collections import Counter
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import engine, services
 from .choices import HolidayPolicy
+from .deadlines import preview_all
 from .forms import DeadlineCalculatorForm, OpeningRangeForm, YearForm
 from .models import BusinessCalendar, Closure, OpeningRange, RecomputeRun
 from .selectors import business_calendar
@@ -193,6 +195,24 @@ class BusinessCalendarAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/calendars/calculator.html", context)
 
 
+def closure_engines(closure: Closure, original: Closure | None) -> dict:
+    """The calendars the closure touches, as they would be with it saved (the closure as
+    it was, if changed, taken out)."""
+    slugs = ([closure.calendar.slug] if closure.calendar_id else
+             list(BusinessCalendar.objects.values_list("slug", flat=True)))
+    if original is not None and original.calendar_id and original.calendar.slug not in slugs:
+        slugs.append(original.calendar.slug)
+    engines = {}
+    for slug in slugs:
+        current = business_calendar(slug)
+        closures = [c for c in current.closures if original is None or (c[0], c[1]) != (
+            original.starts_on, original.ends_on)]
+        if not closure.calendar_id or closure.calendar.slug == slug:
+            closures.append((closure.starts_on, closure.ends_on, closure.public_note))
+        engines[slug] = current.replace(closures=closures)
+    return engines
+
+
 @admin.register(Closure)
 class ClosureAdmin(SimpleHistoryAdmin):
     list_display = ["starts_on", "ends_on", "calendar_label", "public_note", "created_by"]
@@ -205,8 +225,37 @@ class ClosureAdmin(SimpleHistoryAdmin):
     def calendar_label(self, obj: Closure) -> str:
         return obj.calendar.slug if obj.calendar else "all calendars"
 
+    change_form_template = "admin/calendars/closure/change_form.html"
+
     def save_model(self, request, obj, form, change):
         services.closure_save(closure=obj, actor=request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """CAL-8: "Preview" shows how many open deadlines the closure would move, and the
+        ten that move most, before anything is saved; the page then saves it as is."""
+        if request.method != "POST" or "_preview" not in request.POST:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        original = self.get_object(request, object_id) if object_id else None
+        if original is None and not self.has_add_permission(request) or (
+                original is not None and not self.has_change_permission(request, original)):
+            raise PermissionDenied
+        form_class = self.get_form(request, original, change=original is not None)
+        form = form_class(request.POST, instance=original)
+        if not form.is_valid():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        closure = form.save(commit=False)
+        closure.ends_on = closure.ends_on or closure.starts_on
+        engines = closure_engines(closure, original)
+        count, top, per_owner = preview_all(engines, (closure.starts_on, closure.ends_on))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta, "title": "What this closure would move",
+            "closure": closure, "count": count, "top": top, "per_owner": per_owner,
+            "calendars": sorted(engines),
+            "fields": [(k, v) for k, v in request.POST.items()
+                       if k not in ("csrfmiddlewaretoken", "_preview")],
+        }
+        return TemplateResponse(request, "admin/calendars/closure_preview.html", context)
 
     def delete_model(self, request, obj):
         services.closure_delete(closure=obj, actor=request.user)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -154,3 +156,29 @@ def recompute_clarification_deadlines(calendar_slugs: frozenset[str], *, cause: 
             bulk_update_values(Clarification, moved, ["expires_at"])
             history_snapshot(Clarification, [c.pk for c in moved], when=now, reason=reason)
         count += len(rows)
+
+
+def preview_clarification_deadlines(engines: dict, window=None):
+    """CAL-8 preview: waiting periods (SUP-3) the changed calendars would move."""
+    from django.urls import reverse
+
+    from slaportal.calendars.deadlines import Move
+
+    days = support_settings().waiting_period_days
+    waiting = Clarification.objects.filter(
+        answered_at__isnull=True, expired_at__isnull=True,
+        ticket__plan__calendar__slug__in=list(engines))
+    if window is not None:
+        zone = timezone.get_default_timezone()
+        waiting = waiting.filter(
+            expires_at__gte=dt.datetime.combine(window[0], dt.time(), tzinfo=zone))
+    moves = []
+    for ticket_id, requested, expires, slug in waiting.values_list(
+            "ticket_id", "requested_at", "expires_at",
+            "ticket__plan__calendar__slug")[:50_000]:
+        new = engines[slug].add_days(requested, days)
+        if new != expires:
+            moves.append(Move(f"T-{ticket_id} clarification waiting period",
+                              reverse("admin:support_ticket_change", args=[ticket_id]),
+                              expires, new))
+    return moves

@@ -192,3 +192,37 @@ def clock_position(ticket: Ticket, engine, now: dt.datetime) -> tuple[float, flo
     if left < 0 or full <= 0:
         return left, 1.0
     return left, min(max(1 - left / full, 0.0), 1.0)
+
+
+PREVIEW_LIMIT = 50_000
+
+
+def preview_ticket_deadlines(engines: dict, window=None):
+    """CAL-8 preview: the open tickets whose due time the changed calendars would move,
+    computed in memory (nothing saved). With a window (a closure's dates) only tickets
+    whose running target spans it can move: due on or after its first day, started
+    before its end."""
+    from django.urls import reverse
+
+    from slaportal.calendars.deadlines import Move
+
+    settings = SupportSettings.load()
+    plans = {p.pk: p for p in SupportPlan.objects.select_related("calendar")}
+    tickets = Ticket.objects.filter(plan__calendar__slug__in=list(engines),
+                                    status__in=OPEN_TICKET_STATUSES, next_due_at__isnull=False)
+    if window is not None:
+        zone = timezone.get_default_timezone()
+        first = dt.datetime.combine(window[0], dt.time(), tzinfo=zone)
+        after = dt.datetime.combine(window[1] + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+        tickets = tickets.filter(next_due_at__gte=first, clock_started_at__lt=after)
+    moves = []
+    for ticket in tickets.order_by("pk")[:PREVIEW_LIMIT].iterator(chunk_size=2000):
+        ticket.plan = plans[ticket.plan_id]
+        old = ticket.next_due_at
+        ticket_recompute_clocks(ticket=ticket, engine=engines[ticket.plan.calendar.slug],
+                                settings=settings, save=False)
+        if ticket.next_due_at != old and ticket.next_due_at is not None:
+            moves.append(Move(f"{ticket.reference} {ticket.get_clock_metric_display().lower()}",
+                              reverse("admin:support_ticket_change", args=[ticket.pk]),
+                              old, ticket.next_due_at))
+    return moves
