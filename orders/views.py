@@ -21,6 +21,7 @@ from slaportal.plans.models import SupportPlan
 
 from .choices import AccessSide, CustomWorkStatus, EventSource, MigrationKind
 from .choices import MigrationStatus as S
+from .deadlines import migration_deadlines
 from .errors import OrderError
 from .forms import (
     AccessDetailForm,
@@ -274,6 +275,7 @@ def _detail_context(request, migration: Migration, **forms_in) -> dict:
         "badge": STATUS_BADGE.get(migration.status, ""),
         "next_step": customer_next_step(migration, now=now),
         "due": due, "due_calendar": due_calendar,
+        "deadlines_explained": migration_deadlines(migration),
         "due_business_left": business_time_left(due, business_calendar(due_calendar), now)
         if due and due_calendar else "",
         "events": events,

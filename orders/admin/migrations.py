@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from slaportal.admin_base import FormPageMixin, NeverDeleteAdmin
 from slaportal.calendars.selectors import business_calendars
@@ -170,10 +171,12 @@ class MigrationAdmin(FormPageMixin, NeverDeleteAdmin):
         "insurance_restarts_used", "remigration_reason", "target_removal_confirmed_at",
         "delta_arrangement", "access_reminder_due_at", "access_reminder_sent_at",
         "data_removed_at", "next_step", "entitlements", "due_and_time_left",
+        "deadlines_explained",
     )
     fieldsets = (
         (None, {"fields": ("migration_id", "customer", "line", "kind", "status",
-                           "support_plan", "next_step", "due_and_time_left", "entitlements")}),
+                           "support_plan", "next_step", "due_and_time_left",
+                           "deadlines_explained", "entitlements")}),
         ("Problem (ORD-15: an open problem keeps it from archiving)",
          {"fields": ("problem_open", "problem_reason", "archive_hold")}),
         ("Access", {"fields": ("access_tools",)}),
@@ -310,6 +313,18 @@ class MigrationAdmin(FormPageMixin, NeverDeleteAdmin):
             return "—"
         cal = business_calendars([slug])[slug]
         return f"{timezone.localtime(at):%Y-%m-%d %H:%M} ({time_left(at, cal)} on {slug})"
+
+    @admin.display(description="Deadlines explained")
+    def deadlines_explained(self, obj):
+        from django.template.loader import render_to_string
+
+        from ..deadlines import migration_deadlines
+
+        items = migration_deadlines(obj)
+        if not items:
+            return "—"
+        return mark_safe("".join(render_to_string("admin/_deadline_explained.html", item)
+                                 for item in items))
 
     @admin.display(description="Entitlements left")
     def entitlements(self, obj):

@@ -12,6 +12,7 @@ from slaportal.calendars.explain import explain
 from slaportal.calendars.models import BusinessCalendar, Closure
 from slaportal.calendars.selectors import business_calendar
 from slaportal.calendars.services import closure_save
+from tests.factories import StaffFactory
 from tests.support.conftest import kyiv
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +82,24 @@ def test_the_customer_sees_the_same_count_in_plain_words(client, customer, open_
             "holiday: International Women&#x27;s Day), Tue 9 Mar (announced closure: "
             "Office move).") in html
     assert "CAL-" not in html
+
+
+def test_a_package_due_date_is_explained_on_the_migration_page(client, closed_tuesday):
+    """ORD-12 on cms-tech: access checked Thu 4 March 2021 12:00, 3 business days:
+    Fri, (weekend, holiday Monday, closed Tuesday) Wed, Thu 12:00."""
+    from orders.deadlines import migration_deadlines
+    from tests.factories import SupportServicePackageFactory
+
+    closed_tuesday()
+    package = SupportServicePackageFactory(
+        migration__access_verified_at=kyiv(2021, 3, 4, 12), migration__status="running",
+        due_at=kyiv(2021, 3, 11, 12))
+    [item] = migration_deadlines(package.migration)
+    assert item["title"] == "Basic package due"
+    days = item["explained"].days
+    assert [d.date.day for d in days if d.counted] == [4, 5, 10, 11]
+    assert item["explained"].counted == 24 * 60
+    client.force_login(StaffFactory(is_superuser=True))
+    html = client.get(reverse("admin:orders_migration_change",
+                              args=[package.migration.pk])).content.decode()
+    assert "Basic package due: due 2021-03-11 12:00 Kyiv — how it is counted" in html
