@@ -52,6 +52,29 @@ def test_periodic_job_needs_exactly_one_schedule():
         PeriodicJob(name="x", task="t", crontab="* *")
 
 
+def test_seed_demo_in_development_uses_the_readme_passwords(settings):
+    """Issue 16: in development each role signs in with the README's fixed password,
+    also after someone changed it; the README's table lists every demo account."""
+    from pathlib import Path
+
+    from slaportal.accounts.management.commands.seed_demo import CUSTOMERS, DEMO_PASSWORDS, STAFF
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    manager = User.objects.get(email=STAFF[1][0])
+    manager.set_password("changed-by-someone-else")
+    manager.save()
+    call_command("seed_demo", stdout=io.StringIO())
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for email, role, _ in STAFF:
+        assert User.objects.get(email=email).check_password(DEMO_PASSWORDS[role])
+        assert email in readme and DEMO_PASSWORDS[role] in readme
+    for email, *_ in CUSTOMERS:
+        assert User.objects.get(email=email).check_password(DEMO_PASSWORDS["customer"])
+        assert email in readme
+    assert DEMO_PASSWORDS["customer"] in readme
+
+
 def test_seed_demo_prints_random_passwords_once_and_is_idempotent():
     first, second = io.StringIO(), io.StringIO()
     call_command("seed_demo", stdout=first)

@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -14,6 +15,22 @@ STAFF = [
     ("finance@demo.slaportal.test", Role.FINANCE, "Iryna Finance"),
 ]
 
+# Development only (DEBUG): one fixed password per role, written in the README, so the
+# demo can be signed into after the first run. In production every account gets a random
+# password, printed once.
+DEMO_PASSWORDS = {
+    None: "Demo-Admin-Portal-26",
+    Role.ACCOUNT_MANAGERS: "Demo-Manager-Portal-26",
+    Role.SUPPORT_ENGINEERS: "Demo-Support-Portal-26",
+    Role.FINANCE: "Demo-Finance-Portal-26",
+    "customer": "Demo-Customer-Portal-26",
+}
+
+
+def demo_password(role) -> str:
+    return DEMO_PASSWORDS[role] if settings.DEBUG else secrets.token_urlsafe(12)
+
+
 CUSTOMERS = [
     ("alice@acme.example", "Alice Novak", "Acme Help Desk Ltd", "+380441234567", False, True),
     ("bob@blogworks.example", "Bob Stone", "Blogworks", "+14155550123", True, False),
@@ -24,8 +41,9 @@ CUSTOMERS = [
 class Command(BaseCommand):
     help = (
         "Load demo data: one user per staff role, an administrator and a few customers. "
-        "Each new account gets a random password, printed once. Accounts that exist "
-        "already are left as they are."
+        "In development each role has the fixed password of the README (existing demo "
+        "accounts are reset to it); elsewhere each new account gets a random password, "
+        "printed once. Running it again changes nothing else."
     )
 
     @transaction.atomic
@@ -36,8 +54,9 @@ class Command(BaseCommand):
             existing = User.objects.filter(email__iexact=email).first()
             if existing:
                 manager = existing if role == Role.ACCOUNT_MANAGERS else manager
+                _keep_demo_password(existing, role)
                 continue
-            password = secrets.token_urlsafe(12)
+            password = demo_password(role)
             if role is None:
                 User.objects.create_superuser(email=email, password=password, full_name=name)
             else:
@@ -47,9 +66,11 @@ class Command(BaseCommand):
                 manager = user if role == Role.ACCOUNT_MANAGERS else manager
             made.append((role or "Superuser", email, password))
         for email, name, organisation, phone, cms, data in CUSTOMERS:
-            if User.objects.filter(email__iexact=email).exists():
+            existing = User.objects.filter(email__iexact=email).first()
+            if existing:
+                _keep_demo_password(existing, "customer")
                 continue
-            password = secrets.token_urlsafe(12)
+            password = demo_password("customer")
             customer = services.customer_register(
                 email=email,
                 password=password,
@@ -72,6 +93,15 @@ class Command(BaseCommand):
         if not made:
             self.stdout.write("Demo accounts present already; no account created.")
             return
-        self.stdout.write(self.style.WARNING("Demo accounts (passwords are shown only now):"))
+        self.stdout.write(self.style.WARNING(
+            "Demo accounts (the README's development passwords):" if settings.DEBUG
+            else "Demo accounts (passwords are shown only now):"))
         for role, email, password in made:
             self.stdout.write(f"  {role:<18} {email:<32} {password}")
+
+
+def _keep_demo_password(user, role) -> None:
+    """In development, a demo account signs in with the README's password."""
+    if settings.DEBUG and not user.check_password(DEMO_PASSWORDS[role]):
+        user.set_password(DEMO_PASSWORDS[role])
+        user.save(update_fields=["password"])
