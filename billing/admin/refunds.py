@@ -133,6 +133,12 @@ class RefundRequestAdmin(CustomerScopedAdmin):
         obj = get_object_or_404(self.get_queryset(request).select_related("migration"), pk=pk)
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
+        if obj.status != RefundRequestStatus.SUBMITTED:
+            # Decided already: show the decision, not a cap recomputed after the refund.
+            context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                       "original": obj, "title": title, "decided": True,
+                       "refund": getattr(obj, "refund", None)}
+            return TemplateResponse(request, "admin/billing/refundrequest/decide.html", context)
         result = evaluate(obj)
         initial = {"amount_usd": result.amount_usd}
         form = form_class(request.POST or None, initial=initial)

@@ -183,7 +183,6 @@ class BusinessCalendarAdmin(SimpleHistoryAdmin):
                 result = {
                     "start": start,
                     "deadline": deadline,
-                    "deadline_utc": deadline.astimezone(dt.UTC),
                     "start_open": engine_value.is_open(start),
                     "next_open": engine_value.next_open(start),
                 }

@@ -115,6 +115,12 @@ def test_approve_from_the_admin(client, finance, orders_contract):
     request.refresh_from_db()
     assert request.status == RefundRequestStatus.APPROVED
     assert Refund.objects.get().amount == Money(Decimal("120.00"), "USD")
+    # Issue 16: afterwards the page shows the decision, not a recomputed "0.00" cap.
+    after = client.get(url).content.decode()
+    assert "This request is approved" in after and "120.00 USD" in after
+    assert "computed amount" not in after and "<form" not in after.split("</h1>")[1]
+    assert client.post(url, {"amount_usd": "1.00"}).status_code == 200
+    assert Refund.objects.count() == 1  # a second approval changes nothing
 
 
 def test_deny_from_the_admin(client, finance, orders_contract):

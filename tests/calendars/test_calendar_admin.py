@@ -87,6 +87,8 @@ def test_calculator_answers_when_it_is_due(manager_client, slug):
         dt.datetime(2026, 11, 20, 22, 0, tzinfo=KYIV), 6
     )
     assert f"Due {expected:%A} {expected.day} {expected:%B %Y, %H:%M}" in response.content.decode()
+    # Issue 16: the UTC line is UTC, not Kyiv time again.
+    assert f"That is {expected.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC." in response.content.decode()
 
 
 def test_calculator_rejects_bad_input_with_a_message(manager_client):
