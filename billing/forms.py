@@ -28,7 +28,7 @@ class RefundRequestForm(forms.Form):
     )
     problem_first_reported_at = forms.DateTimeField(
         required=False, label="When you first reported the problem",
-        help_text="Needed for a data-corruption refund (BIL-9).",
+        help_text="Needed for a data-corruption refund.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
@@ -36,6 +36,26 @@ class RefundRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         if customer is not None:  # ACC-3: only the customer's own orders
             self.fields["migration"].queryset = Migration.objects.filter(customer=customer)
+            # The time is read in the customer's own zone (their profile), as they see it.
+            self.zone_name = customer.time_zone or "Europe/Kyiv"
+            self.fields["problem_first_reported_at"].label = (
+                f"When you first reported the problem (your time, {self.zone_name})")
+
+    def clean_problem_first_reported_at(self):
+        value = self.cleaned_data.get("problem_first_reported_at")
+        zone_name = getattr(self, "zone_name", None)
+        if value is None or zone_name is None:
+            return value
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return value
+        # Django read the wall-clock time in Kyiv time: read the same wall clock in the
+        # customer's zone instead.
+        wall = timezone.localtime(value).replace(tzinfo=None)
+        return timezone.make_aware(wall, zone)
 
     def clean(self):
         data = super().clean()

@@ -16,7 +16,7 @@ from slaportal.accounts.choices import ProductLine
 from slaportal.accounts.models import User
 from support.choices import OPEN_TICKET_STATUSES, Metric
 from support.models import Breach, SlaMonthlyFigure, SlaWarning, SupportSettings, Ticket
-from support.selectors import kyiv_month_bounds
+from support.selectors import kyiv_month_bounds, months_back  # noqa: F401 (re-exported)
 
 
 @dataclass
@@ -53,15 +53,6 @@ def _url(name: str, **params) -> str:
 
 def percent(met: int, counted: int) -> float | None:
     return round(100 * met / counted, 1) if counted else None
-
-
-def months_back(today: dt.date, count: int) -> list[dt.date]:
-    first = today.replace(day=1)
-    months = []
-    for _ in range(count):
-        months.append(first)
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-    return list(reversed(months))
 
 
 def _targets_link(month: dt.date | None = None, **filters) -> str:

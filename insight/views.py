@@ -39,6 +39,20 @@ def _statement_response(request, customer, value: str, *, pdf: bool, urls: dict)
     return render(request, "insight/statement.html", context)
 
 
+def front_door(request):
+    """``/``: what the vendor offers for visitors; signed-in people go to their home."""
+    if request.user.is_authenticated:
+        from slaportal.accounts.views import home
+
+        return home(request)
+    from support.models import SupportSettings
+
+    from .landing import offers
+
+    return render(request, "accounts/landing.html", {
+        "offers": offers(), "breach_limit": SupportSettings.load().termination_breach_limit})
+
+
 @customer_required
 @require_GET
 def statement_list(request):

@@ -3,10 +3,10 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-from slaportal.accounts import views as account_views
+from insight import views as insight_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", insight_views.front_door, name="home"),
     path("accounts/", include("slaportal.accounts.urls")),
     path("orders/", include("orders.urls")),
     path("support/", include("support.urls")),

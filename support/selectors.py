@@ -67,6 +67,16 @@ def kyiv_month_bounds(when: dt.datetime) -> tuple[dt.date, dt.datetime, dt.datet
     return first, start, end
 
 
+def months_back(today: dt.date, count: int) -> list[dt.date]:
+    """The first days of the ``count`` months up to ``today``'s, oldest first."""
+    first = today.replace(day=1)
+    months = []
+    for _ in range(count):
+        months.append(first)
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return list(reversed(months))
+
+
 def package_hours_logged(*, package) -> Decimal:
     total = PackageHoursEntry.objects.filter(package=package).aggregate(s=Sum("hours"))["s"]
     return total or Decimal("0")

@@ -1,5 +1,6 @@
 """Issue 11: the apps are layers — accounts and calendars at the bottom, then plans,
-orders, support, billing — and no app imports one above it; orders' services have no
+orders, support, billing, and insight (which shows what the others record) on top — and
+no app imports one above it; orders' services have no
 import circle (function-level imports count). The project modules that wire the apps
 together (slaportal/urls.py, settings, demo, seeding, admin_base, health) may import
 any app."""
@@ -11,11 +12,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {  # app package → the packages above it, which it must not import
-    "slaportal/accounts": ("slaportal.plans", "orders", "support", "billing"),
-    "slaportal/calendars": ("slaportal.plans", "orders", "support", "billing"),
-    "slaportal/plans": ("orders", "support", "billing"),
-    "orders": ("support", "billing"),
-    "support": ("billing",),
+    "slaportal/accounts": ("slaportal.plans", "orders", "support", "billing", "insight"),
+    "slaportal/calendars": ("slaportal.plans", "orders", "support", "billing", "insight"),
+    "slaportal/plans": ("orders", "support", "billing", "insight"),
+    "orders": ("support", "billing", "insight"),
+    "support": ("billing", "insight"),
+    "billing": ("insight",),
 }
 
 

@@ -34,16 +34,9 @@ def signup(request):
     return render(request, "accounts/signup.html", {"form": form})
 
 
+@login_required
 def home(request):
-    """The front door for visitors; the customer's home page; staff go to the admin."""
-    if not request.user.is_authenticated:
-        from support.models import SupportSettings
-
-        from .landing import offers
-
-        return render(request, "accounts/landing.html", {
-            "offers": offers(),
-            "breach_limit": SupportSettings.load().termination_breach_limit})
+    """The customer's home page; staff are sent to the admin."""
     if request.user.is_staff:
         return redirect("admin:index")
     customer = getattr(request.user, "customer", None)

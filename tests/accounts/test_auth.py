@@ -90,7 +90,8 @@ def test_sign_out(client):
     client.force_login(customer.user)
     response = client.post(reverse("logout"))
     assert response.status_code == 302
-    assert client.get(reverse("home")).status_code == 302  # back to sign-in
+    front = client.get(reverse("home"))  # the front door again, with a way to sign in
+    assert front.status_code == 200 and reverse("login") in front.content.decode()
 
 
 def test_password_reset_by_email_in_other_case(client):

@@ -449,3 +449,24 @@ def test_data_corruption_request_lists_the_bil9_rules(client):
     page = client.get(resp.url).content.decode()
     assert "<td>BIL-9</td>" in page and "An engineer verified it" in page
     assert '<span class="badge bad">Fail</span>' in page
+
+
+def test_the_first_report_time_is_read_in_the_customers_own_zone(client):
+    """Issue 16: a customer in New York who types 09:00 means 09:00 New York time
+    (16:00 Kyiv in winter), as the label says."""
+    payment = PaymentFactory(transaction_at=timezone.now() - dt.timedelta(days=5))
+    customer = payment.migration.customer
+    customer.time_zone = "America/New_York"
+    customer.save()
+    client.force_login(customer.user)
+    form = client.get(reverse("billing:refund_new")).content.decode()
+    assert "When you first reported the problem (your time, America/New_York)" in form
+    day = (timezone.localdate() - dt.timedelta(days=3)).isoformat()
+    client.post(reverse("billing:refund_new"), {
+        "migration": payment.migration.migration_id, "reason": RefundReason.DATA_CORRUPTION,
+        "description": "Attachments lost.", "problem_first_reported_at": f"{day}T09:00"})
+    stored = RefundRequest.objects.get().problem_first_reported_at
+    from zoneinfo import ZoneInfo
+
+    local = stored.astimezone(ZoneInfo("America/New_York"))
+    assert (local.date().isoformat(), local.hour, local.minute) == (day, 9, 0)

@@ -61,7 +61,8 @@ def test_breaches_export_escapes_the_hostile_address(client, engineer, month):
                       {"month": "2025-11"}).content.decode()
     rows = list(csv.reader(io.StringIO(text)))
     # T-1's update (due Tue 10:00) and T-2's first response (due Wed 15:00) were missed.
-    assert [r[1] for r in rows[1:]] == ["T-1", "T-2"]
+    ticket, late = month
+    assert [r[1] for r in rows[1:]] == [ticket.reference, late.reference]
     assert {r[2] for r in rows[1:]} == {"'=cmd@example.com"}
     book = client.get(reverse("insight:export", args=["breaches", "xlsx"]), {"month": "2025-11"})
     sheet = load_workbook(io.BytesIO(book.content)).active

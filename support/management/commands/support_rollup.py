@@ -4,7 +4,7 @@ this month and the last current; run this once after deploying or importing)."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from insight.selectors import months_back
+from support.selectors import months_back
 from support.services import sla_monthly_refresh
 
 
