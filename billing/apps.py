@@ -6,9 +6,21 @@ class BillingConfig(AppConfig):
     name = "billing"
 
     def ready(self) -> None:
+        from orders.adjustments import register_adjustment
         from slaportal.calendars.deadlines import register_deadline_owner
 
         from . import checks  # noqa: F401  (registers the deploy checks)
+
+        def discount_lines(migration):
+            # BIL-7: the code confirmed on the order, off the quote's total.
+            from .models import DiscountRedemption
+
+            return [(f"Discount {r.code.code} ({format(r.percent.normalize(), 'f')}%)",
+                     -r.amount_usd)
+                    for r in DiscountRedemption.objects.filter(migration=migration)
+                    .select_related("code")]
+
+        register_adjustment("billing.discount", discount_lines)
 
         @register_deadline_owner("billing.refund_requests")
         def reevaluate_refund_requests(calendar_slugs: frozenset[str], *, cause: str = "") -> int:

@@ -19,6 +19,7 @@ from slaportal.accounts.decorators import customer_required
 from slaportal.calendars.selectors import business_calendar
 from slaportal.plans.models import SupportPlan
 
+from .adjustments import adjustments
 from .choices import AccessSide, CustomWorkStatus, EventSource, MigrationKind
 from .choices import MigrationStatus as S
 from .deadlines import migration_deadlines
@@ -244,6 +245,18 @@ STATUS_BADGE = {
 }
 
 
+def _totals(migration: Migration) -> dict:
+    """The quote's total, what apps above take off it (a discount code), and what is
+    left to pay before tax."""
+    total = quote_total(list(migration.quote_lines.all()))
+    changes = adjustments(migration)
+    after = total
+    for _, amount in changes:
+        after = after + amount
+    return {"quote_total": total, "quote_adjustments": changes,
+            "quote_after": after if changes else None}
+
+
 def _detail_context(request, migration: Migration, **forms_in) -> dict:
     now = timezone.now()
     plan = migration.support_plan
@@ -280,7 +293,7 @@ def _detail_context(request, migration: Migration, **forms_in) -> dict:
         if due and due_calendar else "",
         "events": events,
         "quote_lines": list(migration.quote_lines.all()),
-        "quote_total": quote_total(list(migration.quote_lines.all())),
+        **_totals(migration),
         "entitlements": entitled,
         "can": can,
         "access_source": access.get(AccessSide.SOURCE),

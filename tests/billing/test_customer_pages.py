@@ -470,3 +470,16 @@ def test_the_first_report_time_is_read_in_the_customers_own_zone(client):
 
     local = stored.astimezone(ZoneInfo("America/New_York"))
     assert (local.date().isoformat(), local.hour, local.minute) == (day, 9, 0)
+
+
+def test_the_migration_page_total_takes_the_discount_off(client):
+    """Issue 16 (BIL-7): after confirming with a code, the migration page's total is the
+    quote less the discount, with the discount on its own line."""
+    m = quoted()
+    DiscountCodeFactory(code="WELCOME", percent=Decimal("10"), usage_limit=1)
+    client.force_login(m.customer.user)
+    client.post(reverse("billing:confirm", args=[m.migration_id]), {"discount_code": "welcome"})
+    assert DiscountRedemption.objects.filter(migration=m).exists()
+    page = client.get(reverse("orders:detail", args=[m.migration_id])).content.decode()
+    assert '<th scope="row">Discount WELCOME (10%)</th><td>-US$100.00</td>' in page
+    assert '<th scope="row">Total before tax</th><td><strong>US$970.00</strong></td>' in page
