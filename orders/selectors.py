@@ -89,9 +89,17 @@ def customer_next_step(
     if status == S.CONFIRMED:
         return "Pay for the migration; it starts only after the payment is received."
     if status == S.PAID:
-        failing = [d for d in migration.access_details.all() if d.failing_since]
+        details = [d for d in migration.access_details.all() if d.removed_at is None]
+        failing = [d for d in details if d.failing_since]
         if failing:
             return f"Fix the {failing[0].side} access details: {failing[0].failing_reason}"
+        given = {d.side for d in details if d.secret_encrypted or d.url}
+        missing = [side for side in ("source", "target") if side not in given]
+        if not missing:
+            # The step is done: say what happens now, not what was asked before.
+            return "Nothing: we are checking the access details you gave."
+        if len(missing) == 1:
+            return f"Provide the access details for the {missing[0]}."
         return "Provide access details for the source and the target."
     if status == S.ACCESS_VERIFIED:
         return "Nothing: the migration is scheduled to start."

@@ -42,3 +42,18 @@ def test_demo_next_step_is_the_preview():
     """ORD-2: after the demo the customer previews the result and orders."""
     m = OrdersMigrationFactory(kind=MigrationKind.DEMO, status=S.COMPLETED)
     assert "Preview the demo result" in customer_next_step(m)
+
+
+def test_what_happens_next_moves_on_once_the_access_details_are_given():
+    """Issue 16: after the customer gives the access details the next step is no longer
+    "provide access details" (it was left stale); one side given asks for the other."""
+    from orders.models import AccessDetail
+
+    m = OrdersMigrationFactory(status=S.PAID)
+    AccessDetail.objects.create(migration=m, side="source", url="https://old.example",
+                                secret_encrypted="x", hint="1234")
+    assert customer_next_step(m) == "Provide the access details for the target."
+    AccessDetail.objects.create(migration=m, side="target", url="https://new.example",
+                                secret_encrypted="y", hint="5678")
+    m = type(m).objects.get(pk=m.pk)
+    assert customer_next_step(m) == "Nothing: we are checking the access details you gave."
