@@ -366,7 +366,7 @@ def main() -> None:
     session.save()
     # The dashboard reads the compliance rollup: fill its 12 months as a deploy would
     # (manage.py support_rollup --months 12), then beat keeps it current.
-    from insight.selectors import months_back
+    from support.selectors import months_back
     from support.services import sla_monthly_refresh
 
     sla_monthly_refresh(months=months_back(timezone.localdate().replace(day=1), 12))

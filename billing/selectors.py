@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from .choices import PaymentStatus
 from .models import Payment, Refund
@@ -176,3 +176,17 @@ def discount_preview(migration, code: str, now=None) -> Decimal:
     if base <= 0:
         raise _refused("This order has no migration price to discount.", "nothing_to_discount")
     return percent_of(base, found.percent)
+
+
+# How long undecided refund requests have waited: the queue's filter and the dashboard.
+WAITING_AGES = {"0-2": ("Under 2 days", 0, 2), "2-7": ("2–7 days", 2, 7),
+                "7+": ("Over 7 days", 7, None)}
+
+
+def refunds_waiting(age: str, now: dt.datetime) -> Q:
+    """Submitted requests that have waited the days of ``age`` (a WAITING_AGES key)."""
+    _, low, high = WAITING_AGES[age]
+    condition = Q(status="submitted", submitted_at__lt=now - dt.timedelta(days=low))
+    if high is not None:
+        condition &= Q(submitted_at__gte=now - dt.timedelta(days=high))
+    return condition

@@ -5,9 +5,9 @@ from django.utils.html import format_html, format_html_join
 
 from slaportal.accounts.panels import register_customer_panel
 from slaportal.admin_base import NeverDeleteAdmin
+from support.selectors import months_back
 
 from .models import StatementDelivery
-from .selectors import months_back
 
 
 @register_customer_panel("statements", "Monthly SLA statements")

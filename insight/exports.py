@@ -18,9 +18,9 @@ from slaportal.calendars.models import BusinessCalendar
 from slaportal.calendars.selectors import business_calendar
 from slaportal.exports import csv_response, xlsx_response
 from support.models import Breach, SlaMonthlyFigure
+from support.selectors import month_bounds, months_back, parse_month
 
-from .selectors import months_back, percent
-from .statements import month_bounds, parse_month
+from .selectors import percent
 
 FORMATS = {"csv": csv_response, "xlsx": xlsx_response}
 MAX_BREACH_ROWS = 100_000

@@ -10,8 +10,6 @@ from slaportal.calendars.selectors import business_calendars
 from slaportal.plans.models import SupportPlan
 
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-UNITS = {"business_hours": "business hours", "business_days": "business days",
-         "calendar_hours": "hours"}
 
 
 def hours_in_words(weekly: dict[int, str]) -> str:
@@ -61,8 +59,8 @@ def offers() -> dict[str, list[Offer]]:
         engine = engines.get(plan.calendar.slug)
         by_line[plan.get_line_display()].append(Offer(
             name=plan.name, line=plan.get_line_display(),
-            response=f"{plan.response_amount} {UNITS.get(plan.response_unit, plan.response_unit)}",
-            updates=f"every {plan.update_amount} {UNITS.get(plan.update_unit, plan.update_unit)}"
+            response=f"{plan.response_amount} {plan.get_response_unit_display()}",
+            updates=f"every {plan.update_amount} {plan.get_update_unit_display()}"
             .replace("every 1 business days", "every business day"),
             hours=hours_in_words(engine.weekly_text()) if engine else "",
             extras=extras, price=plan.price))

@@ -16,7 +16,7 @@ from slaportal.accounts.choices import ProductLine
 from slaportal.accounts.models import User
 from support.choices import OPEN_TICKET_STATUSES, Metric
 from support.models import Breach, SlaMonthlyFigure, SlaWarning, SupportSettings, Ticket
-from support.selectors import kyiv_month_bounds, months_back  # noqa: F401 (re-exported)
+from support.selectors import kyiv_month_bounds, months_back
 
 
 @dataclass
@@ -229,10 +229,11 @@ def breaches_this_month(now: dt.datetime | None = None, limit: int = 15) -> dict
     }
 
 
-def operations(now: dt.datetime | None = None) -> list[Figure]:
-    """Counts for the account managers and finance, each linking to its filtered list."""
+def operations(user, now: dt.datetime | None = None) -> list[Figure]:
+    """Counts for the account managers and finance, each linking to its filtered list;
+    only the figures whose list the viewer may open are counted."""
     from billing.models import Payment, RefundRequest
-    from billing.models.payments import PAYMENT_VALIDITY
+    from billing.selectors import WAITING_AGES, refunds_waiting
     from orders.models import AssistedMigration, ServicePackage
     from orders.selectors import OPEN
     from slaportal.ops.selectors import job_statuses
@@ -241,41 +242,37 @@ def operations(now: dt.datetime | None = None) -> list[Figure]:
     week = now + dt.timedelta(days=7)
     packages = ServicePackage.objects.filter(migration__status__in=OPEN, due_at__isnull=False)
     assisted = AssistedMigration.objects.filter(done_at__isnull=True, due_at__isnull=False)
-    expiring = Payment.objects.validity_passed(now + dt.timedelta(days=5)).exclude(
-        transaction_at__lt=now - PAYMENT_VALIDITY)
-    from billing import orders_api
-
-    expiring = expiring.filter(orders_api.unstarted_paid("migration"))
-    waiting = RefundRequest.objects.filter(status="submitted")
-    ages = waiting.aggregate(
-        fresh=Count("id", filter=Q(submitted_at__gte=now - dt.timedelta(days=2))),
-        week=Count("id", filter=Q(submitted_at__lt=now - dt.timedelta(days=2),
-                                  submitted_at__gte=now - dt.timedelta(days=7))),
-        old=Count("id", filter=Q(submitted_at__lt=now - dt.timedelta(days=7))),
-    )
-    late_jobs = [s for s in job_statuses(now) if s.late]
     refunds = "admin:billing_refundrequest_changelist"
-    return [
-        Figure("Packages due within 7 days", packages.filter(due_at__gte=now, due_at__lt=week)
-               .count(), _url("admin:orders_migration_changelist", due="week")),
-        Figure("Packages overdue", packages.filter(due_at__lt=now).count(),
-               _url("admin:orders_migration_changelist", due="overdue")),
-        Figure("Assisted migrations due within 7 days",
-               assisted.filter(due_at__gte=now, due_at__lt=week).count(),
-               _url("admin:orders_assistedmigration_changelist", due="week")),
-        Figure("Assisted migrations overdue", assisted.filter(due_at__lt=now).count(),
-               _url("admin:orders_assistedmigration_changelist", due="overdue")),
-        Figure("Payments expiring within 5 days (BIL-4)", expiring.count(),
-               _url("admin:billing_payment_changelist", validity="5days")),
-        Figure("Refund requests waiting under 2 days", ages["fresh"],
-               _url(refunds, status__exact="submitted", waiting="0-2")),
-        Figure("Refund requests waiting 2–7 days", ages["week"],
-               _url(refunds, status__exact="submitted", waiting="2-7")),
-        Figure("Refund requests waiting over 7 days", ages["old"],
-               _url(refunds, status__exact="submitted", waiting="7+")),
-        Figure("Jobs late", len(late_jobs), _url("admin:ops_jobrun_changelist"),
-               ", ".join(s.job.name for s in late_jobs[:5])),
+    wanted = [
+        ("Packages due within 7 days", _url("admin:orders_migration_changelist", due="week"),
+         lambda: packages.filter(due_at__gte=now, due_at__lt=week).count()),
+        ("Packages overdue", _url("admin:orders_migration_changelist", due="overdue"),
+         lambda: packages.filter(due_at__lt=now).count()),
+        ("Assisted migrations due within 7 days",
+         _url("admin:orders_assistedmigration_changelist", due="week"),
+         lambda: assisted.filter(due_at__gte=now, due_at__lt=week).count()),
+        ("Assisted migrations overdue",
+         _url("admin:orders_assistedmigration_changelist", due="overdue"),
+         lambda: assisted.filter(due_at__lt=now).count()),
+        ("Payments expiring within 5 days (BIL-4)",
+         _url("admin:billing_payment_changelist", validity="5days"),
+         lambda: Payment.objects.validity_ending(now, dt.timedelta(days=5)).count()),
     ]
+    figures = [Figure(label, count(), url) for label, url, count in wanted
+               if _may_see(user, url)]
+    ages = [(key, label, _url(refunds, status__exact="submitted", waiting=key))
+            for key, (label, _, _) in WAITING_AGES.items()]
+    if _may_see(user, ages[0][2]):
+        counts = RefundRequest.objects.aggregate(**{
+            key: Count("id", filter=refunds_waiting(key, now)) for key, _, _ in ages})
+        figures += [Figure(f"Refund requests waiting {label[0].lower()}{label[1:]}",
+                           counts[key], url) for key, label, url in ages]
+    jobs = _url("admin:ops_jobrun_changelist")
+    if _may_see(user, jobs):
+        late_jobs = [s for s in job_statuses(now) if s.late]
+        figures.append(Figure("Jobs late", len(late_jobs), jobs,
+                              ", ".join(s.job.name for s in late_jobs[:5])))
+    return figures
 
 
 def dashboard(user, now: dt.datetime | None = None) -> dict:
@@ -288,7 +285,7 @@ def dashboard(user, now: dt.datetime | None = None) -> dict:
         context["at_risk"] = at_risk(now)
     if user.has_perm("support.view_breach"):
         context["breaches"] = breaches_this_month(now)
-    ops = [f for f in operations(now) if _may_see(user, f.url)]
+    ops = operations(user, now)
     if ops:
         context["operations"] = ops
     charts = []

@@ -17,9 +17,10 @@ from slaportal.accounts.models import Customer
 from slaportal.calendars.selectors import business_calendar
 from slaportal.jobs import Step, drain
 from support.models import Breach, PackageHoursEntry, SlaTarget
+from support.selectors import month_bounds
 
 from .models import StatementDelivery
-from .statements import month_bounds, render_pdf, statement
+from .statements import render_pdf, statement
 
 # Ukrainian business days as the vendor's office keeps them.
 OFFICE_CALENDAR = "cms-tech"

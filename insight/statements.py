@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
-from django.utils import timezone
 
 from support.models import Breach, PackageHoursEntry, SlaTarget, SupportSettings, TerminationRight
-from support.selectors import kyiv_month_bounds
+from support.selectors import month_bounds
 
 
 @dataclass
@@ -35,22 +34,6 @@ class Statement:
     @property
     def title(self) -> str:
         return f"SLA statement, {self.month:%B %Y}"
-
-
-def parse_month(value: str) -> dt.date | None:
-    """``YYYY-MM`` → the first of that month; None when it is not a month."""
-    if len(value) != 7 or value[4] != "-":
-        return None
-    try:
-        return dt.date(int(value[:4]), int(value[5:]), 1)
-    except ValueError:
-        return None
-
-
-def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    _, start, end = kyiv_month_bounds(dt.datetime.combine(
-        month, dt.time(12), tzinfo=timezone.get_default_timezone()))
-    return start, end
 
 
 def statement(*, customer, month: dt.date, limit_rows: int = 2000) -> Statement:

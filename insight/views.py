@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET
 
 from slaportal.accounts.decorators import customer_required
 from slaportal.accounts.models import Customer
+from support.selectors import months_back, parse_month
 
-from .selectors import months_back
-from .statements import parse_month, render_pdf, statement
+from .statements import render_pdf, statement
 
 
 def _month_or_404(value: str):

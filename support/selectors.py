@@ -67,6 +67,23 @@ def kyiv_month_bounds(when: dt.datetime) -> tuple[dt.date, dt.datetime, dt.datet
     return first, start, end
 
 
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The Europe/Kyiv month whose first day is ``month``: [start, end)."""
+    _, start, end = kyiv_month_bounds(dt.datetime.combine(
+        month, dt.time(12), tzinfo=timezone.get_default_timezone()))
+    return start, end
+
+
+def parse_month(value: str) -> dt.date | None:
+    """``YYYY-MM`` → the first of that month; None when it is not a month."""
+    if len(value) != 7 or value[4] != "-":
+        return None
+    try:
+        return dt.date(int(value[:4]), int(value[5:]), 1)
+    except ValueError:
+        return None
+
+
 def months_back(today: dt.date, count: int) -> list[dt.date]:
     """The first days of the ``count`` months up to ``today``'s, oldest first."""
     first = today.replace(day=1)

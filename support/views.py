@@ -19,7 +19,6 @@ from djmoney.money import Money
 from orders.models import Migration
 from slaportal.accounts.choices import ProductLine
 from slaportal.accounts.decorators import customer_required
-from slaportal.calendars.explain import explain
 from slaportal.calendars.selectors import business_calendar, upcoming_closures
 from slaportal.forms import add_service_errors
 from slaportal.paging import customer_page
@@ -38,9 +37,7 @@ from .selectors import (
     tickets_for_customer,
 )
 from .services.bookings import CENT
-from .services.clocks import target
-
-UNIT_WORDS = {"business_hours": "business hours", "business_days": "business days"}
+from .services.clocks import target_explained, waiting_explained
 
 STATUS_BADGE = {
     TicketStatus.NEW: "warn",
@@ -167,16 +164,8 @@ def ticket_detail(request, pk: int):
     conversation = ticket.messages.filter(kind__in=PUBLIC_KINDS).select_related("author")
     grant = active_support_access(migration=ticket.migration)
     engine = business_calendar(ticket.plan.calendar.slug)
-    explained = waiting_explained = None
-    if ticket.next_due_at is not None and ticket.clock_started_at is not None:
-        _, unit = target(ticket.plan, ticket.clock_metric)
-        if unit != "calendar_hours":
-            explained = explain(engine, ticket.clock_started_at, ticket.next_due_at,
-                                unit=UNIT_WORDS[unit],
-                                before=ticket.paused_elapsed_minutes or 0)
-    if clarification is not None:
-        waiting_explained = explain(engine, clarification.requested_at,
-                                    clarification.expires_at, unit="business days")
+    explained = target_explained(ticket, engine)
+    waiting = waiting_explained(clarification, engine) if clarification is not None else None
     return render(request, "support/ticket_detail.html", {
         "ticket": ticket,
         "badge": STATUS_BADGE.get(ticket.status, ""),
@@ -188,7 +177,7 @@ def ticket_detail(request, pk: int):
         "stop": active_support_stop(customer=customer),
         "max_clarifications": support_settings().max_clarifications,
         "explained": explained,
-        "waiting_explained": waiting_explained,
+        "waiting_explained": waiting,
     })
 
 

@@ -32,14 +32,7 @@ class ValidityFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() != "5days":
             return queryset
-        from billing import orders_api
-        from billing.models.payments import PAYMENT_VALIDITY
-
-        now = timezone.now()
-        return (queryset.filter(pk__in=Payment.objects.validity_passed(
-                    now + dt.timedelta(days=5)).values("pk"))
-                .exclude(transaction_at__lt=now - PAYMENT_VALIDITY)
-                .filter(orders_api.unstarted_paid("migration")))
+        return queryset.validity_ending(timezone.now(), dt.timedelta(days=5))
 
 
 @admin.register(Payment)

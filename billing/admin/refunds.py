@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -14,6 +12,7 @@ from ..choices import RefundRequestStatus
 from ..eligibility import evaluate
 from ..forms import RefundApproveForm, RefundDenyForm
 from ..models import CreditNote, DataDeletionConfirmation, Refund, RefundRequest
+from ..selectors import WAITING_AGES, refunds_waiting
 from ..services import refund_approve, refund_deny, refund_record_payout, refund_request_assess
 from ..services.refunds import ASSESSMENT_FIELDS
 from .base import CustomerScopedAdmin, MoneyRecordAdmin, ReadOnlyAdmin, kyiv
@@ -29,21 +28,13 @@ class WaitingFilter(admin.SimpleListFilter):
 
     title = "waiting"
     parameter_name = "waiting"
-    AGES = {"0-2": (0, 2), "2-7": (2, 7), "7+": (7, None)}
-
     def lookups(self, request, model_admin):
-        return [("0-2", "Under 2 days"), ("2-7", "2–7 days"), ("7+", "Over 7 days")]
+        return [(key, label) for key, (label, _, _) in WAITING_AGES.items()]
 
     def queryset(self, request, queryset):
-        if self.value() not in self.AGES:
+        if self.value() not in WAITING_AGES:
             return queryset
-        low, high = self.AGES[self.value()]
-        now = timezone.now()
-        queryset = queryset.filter(status="submitted",
-                                   submitted_at__lt=now - dt.timedelta(days=low))
-        if high is not None:
-            queryset = queryset.filter(submitted_at__gte=now - dt.timedelta(days=high))
-        return queryset
+        return queryset.filter(refunds_waiting(self.value(), timezone.now()))
 
 
 @admin.register(RefundRequest)

@@ -127,6 +127,15 @@ class PaymentQuerySet(models.QuerySet):
 
         return self.validity_passed(now).filter(orders_api.unstarted_paid("migration"))
 
+    def validity_ending(self, now: dt.datetime, within: dt.timedelta):
+        """BIL-4: completed order payments of still-unstarted paid migrations whose 30
+        days end within ``within`` (the dashboard's figure and the payments filter)."""
+        from .. import orders_api
+
+        return (self.validity_passed(now + within)
+                .exclude(transaction_at__lt=now - PAYMENT_VALIDITY)
+                .filter(orders_api.unstarted_paid("migration")))
+
     def validity_passed(self, now: dt.datetime):
         """BIL-4: completed order payments whose 30 days have passed."""
         return self.filter(

@@ -4,7 +4,8 @@ import threading
 
 from slaportal.admin_base import NeverDeleteAdmin, kyiv
 
-__all__ = ["HistoryAdmin", "ReadOnlyAdmin", "kyiv", "request_engines", "set_request_engines"]
+__all__ = ["HistoryAdmin", "ReadOnlyAdmin", "kyiv", "request_engines", "request_settings",
+           "set_request_engines"]
 
 _local = threading.local()
 
@@ -27,5 +28,12 @@ def request_engines() -> dict:
     return getattr(_local, "engines", {})
 
 
-def set_request_engines(engines: dict) -> None:
+def set_request_engines(engines: dict, settings=None) -> None:
+    """The calendars (and support settings) the request's rows are drawn with, per
+    thread: the ModelAdmin is shared by every request."""
     _local.engines = engines
+    _local.settings = settings
+
+
+def request_settings():
+    return getattr(_local, "settings", None)

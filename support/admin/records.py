@@ -3,8 +3,6 @@ watch, stop support, plans, weekend bookings, package hours; superusers' setting
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,8 +32,10 @@ from support.models import (
 from support.selectors import (
     active_support_stop,
     breaches_per_customer_month,
-    kyiv_month_bounds,
+    month_bounds,
+    months_back,
     package_hours_remaining,
+    parse_month,
 )
 
 from .base import HistoryAdmin, ReadOnlyAdmin, kyiv
@@ -347,23 +347,15 @@ class MonthFilter(admin.SimpleListFilter):
     parameter_name = "month"
 
     def lookups(self, request, model_admin):
-        today = timezone.localdate()
-        months, first = [], today.replace(day=1)
-        for _ in range(12):
-            months.append((f"{first:%Y-%m}", f"{first:%B %Y}"))
-            first = (first - dt.timedelta(days=1)).replace(day=1)
-        return months
+        return [(f"{m:%Y-%m}", f"{m:%B %Y}")
+                for m in reversed(months_back(timezone.localdate(), 12))]
 
     def queryset(self, request, queryset):
         value = self.value() or ""
-        try:
-            month = dt.date(int(value[:4]), int(value[5:7]), 1) if len(value) == 7 else None
-        except ValueError:
-            month = None
+        month = parse_month(value)
         if month is None:
             return queryset if not value else queryset.none()
-        _, start, end = kyiv_month_bounds(dt.datetime.combine(
-            month, dt.time(12), tzinfo=timezone.get_default_timezone()))
+        start, end = month_bounds(month)
         return queryset.filter(due_at__gte=start, due_at__lt=end)
 
 

@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 
 from slaportal.accounts.models import User
 from slaportal.accounts.roles import Role
-from slaportal.calendars.explain import explain, ledger
+from slaportal.calendars.explain import ledger
 from slaportal.calendars.selectors import business_calendar, business_calendars
 from slaportal.forms import add_service_errors
 from support import services
@@ -33,10 +33,17 @@ from support.models import (
     TicketMessage,
 )
 from support.selectors import package_hours, ticket_access_note, ticket_intake_report
-from support.services.clocks import clock_position, target
+from support.services.clocks import clock_position, target_explained, waiting_explained
 from support.transitions import FINAL_STATUS
 
-from .base import HistoryAdmin, ReadOnlyAdmin, kyiv, request_engines, set_request_engines
+from .base import (
+    HistoryAdmin,
+    ReadOnlyAdmin,
+    kyiv,
+    request_engines,
+    request_settings,
+    set_request_engines,
+)
 from .forms import (
     STAFF_STATUSES,
     ClarifyForm,
@@ -109,7 +116,7 @@ class RiskFilter(admin.SimpleListFilter):
     parameter_name = "risk"
 
     def lookups(self, request, model_admin):
-        settings = getattr(model_admin, "_settings", None) or SupportSettings.load()
+        settings = request_settings() or SupportSettings.load()
         return [("warned", "Warned (past a warning)"),
                 ("first", f"Past {settings.warn_first_percent}%"),
                 ("second", f"Past {settings.warn_second_percent}%"),
@@ -287,8 +294,7 @@ class TicketAdmin(HistoryAdmin):
         # costs no query per row.
         # The rows are drawn while the response renders: render it here, while the
         # engines are set (a lazy TemplateResponse would render after they are cleared).
-        set_request_engines(business_calendars())
-        self._settings = SupportSettings.load()
+        set_request_engines(business_calendars(), SupportSettings.load())
         # The queue and the ticket page use the whole width of a 1366 px screen.
         extra_context = {**(extra_context or {}), "is_nav_sidebar_enabled": False}
         try:
@@ -322,7 +328,7 @@ class TicketAdmin(HistoryAdmin):
     @admin.display(description="time left", ordering="next_due_at")
     def time_left(self, obj: Ticket) -> str:
         return time_left_badge(obj, request_engines().get(obj.plan.calendar.slug),
-                               self._settings, timezone.now())
+                               request_settings(), timezone.now())
 
     @admin.display(description="intake")
     def intake(self, obj: Ticket) -> str:
@@ -412,11 +418,17 @@ class TicketAdmin(HistoryAdmin):
     PAGE_RELATED = ("customer__user", "plan__calendar", "migration", "assignee")
 
     def get_object(self, request, object_id, from_field=None):
-        # The page's read-only fields show the customer, plan and migration: one join.
+        # The page's read-only fields show the customer, plan and migration: one join,
+        # once per request (the workspace and Django's change form share it).
         if not str(object_id).isdigit():
             return None
-        return self.get_queryset(request).select_related(*self.PAGE_RELATED).filter(
+        cached = getattr(request, "_support_ticket", None)
+        if cached is not None and str(cached.pk) == str(object_id):
+            return cached
+        ticket = self.get_queryset(request).select_related(*self.PAGE_RELATED).filter(
             pk=object_id).first()
+        request._support_ticket = ticket
+        return ticket
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         ticket = self.get_object(request, object_id)
@@ -458,7 +470,8 @@ class TicketAdmin(HistoryAdmin):
         history = list(ticket.history.order_by("history_date", "history_id")
                        .select_related("history_user"))
         actors = Actors(ticket, [m.author for m in messages_]
-                        + [c.requested_by for c in clarifications])
+                        + [c.requested_by for c in clarifications]
+                        + [h.history_user for h in history])
         conversation = [{"message": m, "who": actors.label(m.author, "automatic"),
                          "files": attachments(m)} for m in messages_]
         can_change = self.has_change_permission(request, ticket)
@@ -600,25 +613,12 @@ class TicketAdmin(HistoryAdmin):
             self.message_user(request, f"{done} ticket(s) updated.", messages.SUCCESS)
 
 
-UNIT_WORDS = {"business_hours": "business hours", "business_days": "business days",
-              "calendar_hours": "calendar hours"}
-
-
 def deadlines_explained(ticket: Ticket, engine, clarifications: list, history: list) -> list:
     """The running target and a waiting clarification, each counted day by day, with the
     ledger of the target's changes (CAL-8 recomputes with their cause)."""
-    slug = ticket.plan.calendar.slug
     found = []
-    if ticket.next_due_at is not None and ticket.clock_started_at is not None:
-        _, unit = target(ticket.plan, ticket.clock_metric)
-        note = ""
-        if unit == "calendar_hours":
-            note = "Calendar hours run day and night; the calendar is not used."
-        explained = explain(engine, ticket.clock_started_at, ticket.next_due_at, calendar=slug,
-                            unit=UNIT_WORDS.get(unit, unit),
-                            before=ticket.paused_elapsed_minutes or 0, note=note)
-        if unit == "calendar_hours":
-            explained.days = []
+    explained = target_explained(ticket, engine)
+    if explained is not None:
         found.append({"title": ticket.get_clock_metric_display(), "explained": explained,
                       "changes": ledger(history, "next_due_at"), "open": False})
     waiting = [c for c in clarifications if c.answered_at is None and c.expired_at is None]
@@ -626,8 +626,7 @@ def deadlines_explained(ticket: Ticket, engine, clarifications: list, history: l
         c = waiting[-1]
         found.append({
             "title": f"Clarification {c.number} waiting period (SUP-3)",
-            "explained": explain(engine, c.requested_at, c.expires_at, calendar=slug,
-                                 unit="business days"),
+            "explained": waiting_explained(c, engine, ticket.plan.calendar.slug),
             "changes": [], "open": False})
     return found
 

@@ -194,6 +194,32 @@ def clock_position(ticket: Ticket, engine, now: dt.datetime) -> tuple[float, flo
     return left, min(max(1 - left / full, 0.0), 1.0)
 
 
+def target_explained(ticket: Ticket, engine):
+    """The running target counted day by day on the plan's calendar (a read, for the
+    ticket's admin page and the customer's); None when no clock runs. Calendar hours run
+    day and night, so they get a note instead of days."""
+    from slaportal.calendars.explain import explain
+
+    if ticket.next_due_at is None or ticket.clock_started_at is None:
+        return None
+    _, unit = target(ticket.plan, ticket.clock_metric)
+    explained = explain(engine, ticket.clock_started_at, ticket.next_due_at,
+                        calendar=ticket.plan.calendar.slug, unit=TargetUnit(unit).label,
+                        before=ticket.paused_elapsed_minutes or 0)
+    if unit == TargetUnit.CALENDAR_HOURS:
+        explained.days = []
+        explained.note = "Calendar hours run day and night; the calendar is not used."
+    return explained
+
+
+def waiting_explained(clarification, engine, slug: str = ""):
+    """SUP-3: a clarification's waiting period, counted day by day."""
+    from slaportal.calendars.explain import explain
+
+    return explain(engine, clarification.requested_at, clarification.expires_at,
+                   calendar=slug, unit=TargetUnit.BUSINESS_DAYS.label)
+
+
 PREVIEW_LIMIT = 50_000
 
 

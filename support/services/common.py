@@ -28,7 +28,3 @@ def require_perm(actor, perm: str, what: str) -> None:
 
 def kyiv(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
-
-
-def kyiv_zone():
-    return timezone.get_default_timezone()

@@ -23,8 +23,8 @@ from ..models import (
     TerminationRight,
     Ticket,
 )
-from ..selectors import kyiv_month_bounds
-from .common import kyiv, kyiv_zone, notify, now_or
+from ..selectors import kyiv_month_bounds, month_bounds
+from .common import kyiv, notify, now_or
 
 # The statuses in which a target's clock runs (waiting on the customer pauses it).
 CLOCK_RUNNING = [TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.REOPENED]
@@ -122,20 +122,16 @@ def _target_row(ticket: Ticket, now, *, met_at, missed: bool) -> SlaTarget:
                      met_at=met_at, missed=missed, recorded_at=now)
 
 
-def target_record(*, ticket: Ticket, now, met_at=None) -> SlaTarget:
+def target_record(*, ticket: Ticket, now, met_at=None) -> None:
     """The ledger row of the ticket's running target (SUP-5/SUP-6): met at ``met_at`` (in
     time or late), or missed with nothing sent when ``met_at`` is None. The ticket is
-    locked by the caller; a row written by the sweep is completed, not duplicated."""
+    locked by the caller; a row the sweep wrote is completed, not duplicated."""
     row = _target_row(ticket, now, met_at=met_at,
                       missed=met_at is None or met_at > ticket.next_due_at)
-    target, created = SlaTarget.objects.get_or_create(
-        ticket=ticket, metric=row.metric, due_at=row.due_at,
-        defaults={f.attname: getattr(row, f.attname) for f in SlaTarget._meta.concrete_fields
-                  if f.attname not in ("id", "ticket_id", "metric", "due_at")})
-    if not created and met_at is not None and target.met_at is None:
-        target.met_at = met_at
-        target.save(update_fields=["met_at"])
-    return target
+    SlaTarget.objects.bulk_create([row], ignore_conflicts=True)
+    if met_at is not None:
+        SlaTarget.objects.filter(ticket=ticket, metric=row.metric, due_at=row.due_at,
+                                 met_at__isnull=True).update(met_at=met_at)
 
 
 def sla_monthly_refresh(*, months: list[dt.date] | None = None, now=None) -> int:
@@ -147,8 +143,8 @@ def sla_monthly_refresh(*, months: list[dt.date] | None = None, now=None) -> int
         months = [kyiv_month_bounds(start - dt.timedelta(days=1))[0], this]
     written = 0
     for month in months:
-        first, start, end = kyiv_month_bounds(
-            dt.datetime.combine(month, dt.time(12), tzinfo=kyiv_zone()))
+        first = month.replace(day=1)
+        start, end = month_bounds(first)
         rows = (SlaTarget.objects.filter(due_at__gte=start, due_at__lt=end)
                 .values("line", "plan_id", "metric", "assignee_id")
                 .annotate(targets=Count("id"), met=Count("id", filter=Q(missed=False)),
