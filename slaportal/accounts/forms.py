@@ -90,3 +90,39 @@ class PortalPasswordResetForm(PasswordResetForm):
         kwargs["extra_email_context"] = {**(kwargs.get("extra_email_context") or {}),
                                          "site_name": settings.SITE_NAME}
         return super().save(**kwargs)
+
+
+class ProfileForm(forms.Form):
+    """The customer's profile; ``customer_update_profile`` writes it."""
+
+    full_name = forms.CharField(label="Your name", max_length=150, required=False)
+    organisation = forms.CharField(max_length=200, required=False)
+    phone = forms.CharField(max_length=32, required=False,
+                            help_text="International format, e.g. +380 44 123 4567.")
+    time_zone = forms.ChoiceField(
+        label="Your time zone",
+        help_text="Times on your pages are shown in it, with Kyiv time beside them where "
+                  "the agreement counts in Kyiv time.")
+    billing_name = forms.CharField(label="Billing name", max_length=200, required=False,
+                                   help_text="The legal name on invoices; the organisation "
+                                             "when empty.")
+    billing_address = forms.CharField(label="Billing address", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}))
+    country = forms.ChoiceField(label="Country", required=False)
+    tax_id = forms.CharField(label="Tax ID", max_length=40, required=False,
+                             help_text="VAT or other tax number, printed on invoices.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django_countries import countries
+
+        self.fields["time_zone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]
+        self.fields["country"].choices = [("", "—"), *countries]
+
+    @classmethod
+    def for_customer(cls, customer, data=None):
+        initial = {field: getattr(customer, field) for field in services.PROFILE_FIELDS
+                   if field != "full_name"}
+        initial["full_name"] = customer.user.full_name
+        initial["country"] = customer.country.code or ""
+        return cls(data, initial=initial)

@@ -12,6 +12,7 @@ from django.contrib.auth.models import (
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django_countries.fields import CountryField
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
@@ -127,6 +128,15 @@ class Customer(models.Model):
         related_name="managed_customers",
         limit_choices_to={"is_staff": True},
     )
+    # The buyer on invoices and credit notes (BIL-2, BIL-6), kept by the customer on
+    # their profile; a document copies them when it is issued.
+    billing_name = models.CharField(
+        "billing name", max_length=200, blank=True,
+        help_text="The legal name on invoices; the organisation when empty.")
+    billing_address = models.TextField("billing address", blank=True)
+    country = CountryField(blank=True, help_text="Where the organisation is based.")
+    tax_id = models.CharField("tax ID", max_length=40, blank=True,
+                              help_text="VAT or other tax number, printed on invoices.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

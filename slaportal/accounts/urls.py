@@ -6,6 +6,7 @@ from .forms import PortalPasswordResetForm
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("profile/", views.profile, name="profile"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -13,8 +13,9 @@ from django_otp import user_has_device
 
 from slaportal.forms import add_service_errors
 
-from . import two_factor
-from .forms import SignUpForm
+from . import services, two_factor
+from .decorators import customer_required
+from .forms import ProfileForm, SignUpForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,6 +42,24 @@ def home(request):
         return redirect("admin:index")
     customer = getattr(request.user, "customer", None)
     return render(request, "accounts/home.html", {"customer": customer})
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """The customer's own details, time zone and billing details (on invoices)."""
+    customer = request.customer
+    form = ProfileForm.for_customer(customer, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_update_profile(customer=customer, actor=request.user,
+                                             **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form, "customer": customer})
 
 
 # --- the staff's second factor (slaportal.accounts.two_factor) -----------------------

@@ -13,12 +13,13 @@ def _render(customer, when):
     return template.render(Context({"customer": customer, "when": when}))
 
 
-def test_deadline_shows_kyiv_time_and_the_customers_zone_beside_it():
-    """CAL-5: deadlines are shown in Kyiv time, with the customer's own zone beside it."""
+def test_deadline_shows_the_customers_zone_with_kyiv_time_beside_it():
+    """CAL-5: deadlines are shown in the customer's own zone (their profile), with Kyiv
+    time, the agreement's, beside it."""
     customer = CustomerFactory(time_zone="America/New_York")
     when = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)  # 14:00 Kyiv, 07:00 New York
     html = _render(customer, when)
-    assert "Mon 23 Nov 2026, 14:00 Kyiv (07:00 America/New_York)" in html
+    assert "Mon 23 Nov 2026, 07:00 America/New_York (14:00 Kyiv)" in html
     assert 'datetime="2026-11-23T12:00:00+00:00"' in html
 
 

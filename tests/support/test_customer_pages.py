@@ -143,9 +143,9 @@ def test_valid_ticket_shows_due_time_in_kyiv_with_customer_zone(signed_in, custo
     # 24 business hours of data-standard (Mon-Fri 09-18) from Monday 10:00.
     assert ticket.next_due_at == kyiv(2025, 11, 19, 16)
     text = _text(response)
-    assert "Wed 19 Nov 2025, 16:00 Kyiv (15:00 Europe/Warsaw)" in text
+    assert "Wed 19 Nov 2025, 15:00 Europe/Warsaw (16:00 Kyiv)" in text
     listing = _text(signed_in.get(reverse("support:list")))
-    assert "Wed 19 Nov 2025, 16:00 Kyiv (15:00 Europe/Warsaw)" in listing
+    assert "Wed 19 Nov 2025, 15:00 Europe/Warsaw (16:00 Kyiv)" in listing
 
 
 def test_cms_ticket_with_own_migration_is_opened(signed_in, customer, at):

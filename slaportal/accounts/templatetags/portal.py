@@ -22,27 +22,27 @@ def _zone(name: str | None) -> zoneinfo.ZoneInfo:
 
 
 def deadline_text(when: dt.datetime, zone_name: str | None = None) -> str:
-    """"Mon 23 Nov 2026, 14:00 Kyiv (13:00 Europe/Warsaw)": Kyiv time, with the
-    customer's own clock beside it when it reads differently (CAL-5)."""
+    """"Mon 23 Nov 2026, 13:00 Europe/Warsaw (14:00 Kyiv)": the customer's own clock
+    (set on their profile), with Kyiv time beside it, the time the agreement counts in
+    (CAL-5); Kyiv alone when the two read the same."""
     kyiv = when.astimezone(KYIV)
-    text = f"{kyiv:%a} {kyiv.day} {kyiv:%b %Y, %H:%M} Kyiv"
     zone = _zone(zone_name)
     local = when.astimezone(zone)
-    # Beside it only when the customer's clock reads differently (aliases such as
-    # Europe/Kiev, or zones with Kyiv's offset, would repeat the same time).
-    if local.utcoffset() != kyiv.utcoffset():
-        same_day = local.date() == kyiv.date()
-        local_text = f"{local:%H:%M}" if same_day else f"{local:%a} {local.day} {local:%b, %H:%M}"
-        text += f" ({local_text} {zone.key})"
-    return text
+    # Kyiv alone when the customer's clock reads the same (aliases such as Europe/Kiev,
+    # or zones with Kyiv's offset, would repeat the same time).
+    if local.utcoffset() == kyiv.utcoffset():
+        return f"{kyiv:%a} {kyiv.day} {kyiv:%b %Y, %H:%M} Kyiv"
+    same_day = local.date() == kyiv.date()
+    kyiv_text = f"{kyiv:%H:%M}" if same_day else f"{kyiv:%a} {kyiv.day} {kyiv:%b, %H:%M}"
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {zone.key} ({kyiv_text} Kyiv)"
 
 
 @register.simple_tag(takes_context=True)
 def deadline(context, when: dt.datetime | None, empty: str = "—"):
-    """A deadline in Kyiv time with the customer's own zone beside it (CAL-5).
+    """A deadline in the customer's own zone with Kyiv time beside it (CAL-5).
 
     ``{% deadline ticket.first_response_due %}`` →
-    "Mon 23 Nov 2026, 14:00 Kyiv (13:00 Europe/Warsaw)".
+    "Mon 23 Nov 2026, 13:00 Europe/Warsaw (14:00 Kyiv)".
     """
     if when is None:
         return empty
@@ -71,3 +71,12 @@ def time_left(when: dt.datetime | None) -> str:
         parts.append(f"{minutes} min")
     text = " ".join(parts)
     return f"overdue by {text}" if overdue else f"{text} left"
+
+
+@register.filter
+def money(value, currency: str | None = None) -> str:
+    """``{{ amount|money }}`` (USD) or ``{{ amount|money:"EUR" }}``; a Money keeps its
+    own currency."""
+    from slaportal.formats import money_text
+
+    return money_text(value, currency or None)
