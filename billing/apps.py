@@ -9,7 +9,11 @@ class BillingConfig(AppConfig):
         from orders.adjustments import register_adjustment
         from slaportal.calendars.deadlines import register_deadline_owner
 
-        from . import checks  # noqa: F401  (registers the deploy checks)
+        from . import (  # noqa: F401  (the e-mail kinds, the PDFs)
+            checks,  # noqa: F401  (registers the deploy checks)
+            documents,
+            emails,
+        )
 
         def discount_lines(migration):
             # BIL-7: the code confirmed on the order, off the quote's total.

@@ -55,6 +55,14 @@ class RefundKind(models.TextChoices):
     PROVIDER = "provider", "Refunded by the payment provider"
 
 
+# What the customer reads (their pages, e-mails, credit notes): no rule IDs.
+REFUND_KIND_WORDS = {
+    RefundKind.PARTIAL: "Partial refund",
+    RefundKind.FULL: "Full refund less the 5% fee",
+    RefundKind.PROVIDER: "Refund by the payment provider",
+}
+
+
 class RefundRequestStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     APPROVED = "approved", "Approved"

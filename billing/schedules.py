@@ -10,6 +10,13 @@ PERIODIC_TASKS = [
         "done).",
     ),
     PeriodicJob(
+        name="billing: remind of payments expiring soon",
+        task="billing.remind_expiring_payments",
+        crontab="15 * * * *",
+        description="BIL-4: once per payment, tell the customer five days before the 30 "
+        "days of their payment end while the full migration has not started.",
+    ),
+    PeriodicJob(
         name="billing: lapse checkouts never completed",
         task="billing.lapse_checkouts",
         every_seconds=900,

@@ -100,6 +100,19 @@ def checkout_custom_fields(payment: Payment) -> dict[str, object]:
     return {"x-payment_id": payment.pk, "x-booking_id": payment.weekend_booking_id}
 
 
+def customer_credit_notes(customer):
+    """The credit notes of the customer's refunds (orders, surcharges, custom work and
+    weekend support), newest first."""
+
+    from .models import CreditNote
+
+    payments = customer_payments(customer).values("pk")
+    return (CreditNote.objects.filter(refund__payment__in=payments)
+            .select_related("refund__payment__migration", "refund__payment__weekend_booking",
+                            "refund__payment__custom_work")
+            .order_by("-issued_at", "-pk"))
+
+
 def customer_payments(customer) -> QuerySet[Payment]:
     """Order, surcharge, custom work and weekend support payments of one customer,
     newest first.

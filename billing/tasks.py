@@ -9,6 +9,14 @@ def expire_payments(batch: int = 500) -> int:
     return services.payments_expire_due(batch=batch)
 
 
+@shared_task(name="billing.remind_expiring_payments")
+def remind_expiring_payments(batch: int = 500) -> int:
+    """BIL-4: once per payment, five days before its 30 days end."""
+    from .services.payments import payments_remind_expiring
+
+    return payments_remind_expiring(batch=batch)
+
+
 @shared_task(name="billing.lapse_checkouts")
 def lapse_checkouts(batch: int = 500) -> int:
     """Checkouts never completed lapse, so the order can be paid again."""

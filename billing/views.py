@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from slaportal.paging import customer_page
 from support.choices import BookingStatus
 from support.models import WeekendBooking
 
-from . import selectors, services
+from . import documents, selectors, services
 from .choices import (
     PaymentMethod,
     PaymentPurpose,
@@ -41,6 +42,7 @@ from .forms import (
     RefundRequestForm,
 )
 from .models import (
+    CreditNote,
     DataDeletionConfirmation,
     ExchangeRate,
     Invoice,
@@ -269,16 +271,61 @@ def payment_list(request: HttpRequest) -> HttpResponse:
                   {"payments": payments, "page_obj": page_obj})
 
 
-@customer_required
+def _document(request: HttpRequest, queryset, number: str, perm: str, customer_path: str):
+    """An invoice or credit note by number: the customer's own (ACC-3: another's is a
+    404), or any for staff who may view that kind (finance)."""
+    user = request.user
+    if user.is_staff:
+        if not user.has_perm(perm):
+            raise Http404("No such document.")
+        return get_object_or_404(queryset, number=number)
+    customer = getattr(user, "customer", None)
+    if customer is None:
+        raise Http404("No such document.")
+    owned = (Q(**{f"{customer_path}migration__customer": customer})
+             | Q(**{f"{customer_path}weekend_booking__customer": customer})
+             | Q(**{f"{customer_path}custom_work__customer": customer}))
+    return get_object_or_404(queryset.filter(owned), number=number)
+
+
+def _pdf_response(record) -> HttpResponse:
+    response = HttpResponse(documents.render_pdf(record), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{documents.filename(record)}"'
+    return response
+
+
+@login_required
 def invoice(request: HttpRequest, number: str) -> HttpResponse:
-    """BIL-2/ORD-5: a wire-transfer invoice of the customer's own order."""
-    inv = get_object_or_404(
-        Invoice.objects.select_related("payment__migration"),
-        number=number, payment__migration__customer=request.customer,
-    )
-    bank = settings.BILLING_BANK_DETAILS
-    return render(request, "billing/invoice.html",
-                  {"invoice": inv, "payment": inv.payment, "bank_details": bank})
+    """An invoice (BIL-2/BIL-3/BIL-6) as a page, with its PDF; a wire transfer's shows
+    the bank details until the funds arrive (ORD-5)."""
+    inv = _document(request, Invoice.objects.select_related("payment__migration"), number,
+                    "billing.view_invoice", "payment__")
+    return render(request, "billing/invoice.html", {
+        "invoice": inv, "payment": inv.payment, "bank_details": settings.BILLING_BANK_DETAILS,
+        **documents.page_context(inv)})
+
+
+@login_required
+def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    inv = _document(request, Invoice.objects.select_related("payment"), number,
+                    "billing.view_invoice", "payment__")
+    return _pdf_response(inv)
+
+
+@login_required
+def credit_note(request: HttpRequest, number: str) -> HttpResponse:
+    """A refund's credit note as a page, with its PDF."""
+    note = _document(request, CreditNote.objects.select_related("refund__payment"), number,
+                     "billing.view_creditnote", "refund__payment__")
+    return render(request, "billing/credit_note.html",
+                  {"note": note, **documents.page_context(note)})
+
+
+@login_required
+def credit_note_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    note = _document(request, CreditNote.objects.select_related("refund__payment"), number,
+                     "billing.view_creditnote", "refund__payment__")
+    return _pdf_response(note)
 
 
 @customer_required
@@ -286,7 +333,9 @@ def refund_list(request: HttpRequest) -> HttpResponse:
     """BIL-8/BIL-13: the customer's refund requests and pending deletion confirmations."""
     requests_ = selectors.customer_refund_requests(request.customer).select_related("refund")
     pending = selectors.customer_pending_data_deletions(request.customer)
+    notes = selectors.customer_credit_notes(request.customer)[:50]
     return render(request, "billing/refund_list.html", {
+        "credit_notes": notes,
         "refund_requests": requests_, "pending": pending, "deletion_form": DataDeletionForm(),
     })
 

@@ -10,6 +10,10 @@ PERIODIC_TASKS = [
     PeriodicJob(name="orders: end validation periods", every_seconds=3600,
                 task="orders.validate_due_migrations",
                 description="ORD-6: CMS results accepted 14 days after completion."),
+    PeriodicJob(name="orders: review period reminders", every_seconds=3600,
+                task="orders.remind_review_ending",
+                description="ORD-6: two days before a CMS review period ends, tell the "
+                "customer, once."),
     PeriodicJob(name="orders: access reminders", every_seconds=900,
                 task="orders.send_access_reminders",
                 description="ORD-14/ACC-4: remind to restrict or change access, once."),

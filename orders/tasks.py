@@ -20,6 +20,11 @@ def validate_due_migrations() -> int:
     return services.migrations_validate_due()
 
 
+@shared_task(name="orders.remind_review_ending")
+def remind_review_ending() -> int:
+    return services.migrations_remind_review_due()
+
+
 @shared_task(name="orders.send_access_reminders")
 def send_access_reminders() -> int:
     return services.access_reminders_send()

@@ -259,6 +259,13 @@ PAYPRO_ALLOW_TEST_MODE = env.bool("PAYPRO_ALLOW_TEST_MODE", default=DEBUG)
 PAYPRO_CHECKOUT_URL = env.str("PAYPRO_CHECKOUT_URL", default="")
 # The sandbox checkout plays the provider offline; it exists only in debug mode.
 PAYPRO_SANDBOX = DEBUG
+# The seller on invoices and credit notes.
+BILLING_SELLER_NAME = env.str("BILLING_SELLER_NAME", default="Migration Services LLC")
+BILLING_SELLER_ADDRESS = env.str(
+    "BILLING_SELLER_ADDRESS", default="1 Khreshchatyk St, Kyiv 01001, Ukraine", multiline=True)
+BILLING_SELLER_TAX_ID = env.str("BILLING_SELLER_TAX_ID", default="")
+BILLING_SELLER_EMAIL = env.str("BILLING_SELLER_EMAIL", default="billing@localhost")
+
 # Shown on wire-transfer invoices (BIL-2); several lines allowed.
 BILLING_BANK_DETAILS = env.str("BILLING_BANK_DETAILS", default="", multiline=True)
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("support/", include("support.urls")),
     path("billing/", include("billing.urls")),
     path("insight/", include("insight.urls")),
+    path("admin/emails/", include("slaportal.mail_preview")),
     path("admin/", admin.site.urls),
     path("health/", include("slaportal.health")),
     # Browsers ask for /favicon.ico whatever the page links.

@@ -8,6 +8,7 @@ class SupportConfig(AppConfig):
     def ready(self) -> None:
         from slaportal.calendars.deadlines import register_deadline_owner
 
+        from . import emails  # noqa: F401  (registers the e-mail kinds)
         from .services.clocks import recompute_ticket_deadlines
 
         # CAL-8: a calendar change recomputes the open tickets counted on it.

@@ -199,6 +199,8 @@ class Payment(models.Model):
         null=True, blank=True, help_text="When the funds arrived; validity runs from here."
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # BIL-4: when the customer was told the 30 days end soon (once per payment).
+    expiry_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -326,7 +328,9 @@ class Payment(models.Model):
 
 
 class Invoice(models.Model):
-    """BIL-2: the numbered invoice of a wire transfer, which waits for the funds."""
+    """The numbered invoice of a payment (INV-YYYY-NNNNNN, gap-free per year): a wire
+    transfer's is issued at once and waits for the funds (BIL-2); a card or PayPal
+    payment's when it completes."""
 
     number = models.CharField(max_length=20, unique=True, editable=False)
     year = models.PositiveSmallIntegerField(editable=False)
@@ -334,6 +338,9 @@ class Invoice(models.Model):
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="invoice")
     amount = MoneyField(max_digits=12, decimal_places=2, default_currency="USD")
     issued_at = models.DateTimeField()
+    # What the document says, copied when it is issued (seller, buyer, lines, tax,
+    # totals, rate): a later change of the profile or the order does not rewrite it.
+    document = models.JSONField(default=dict, blank=True, editable=False)
     funds_received_at = models.DateTimeField(null=True, blank=True)
     funds_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

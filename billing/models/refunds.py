@@ -121,6 +121,13 @@ class Refund(models.Model):
     def __str__(self) -> str:
         return f"Refund #{self.pk}: {self.amount}"
 
+    @property
+    def kind_words(self) -> str:
+        """The kind as the customer reads it (no rule IDs)."""
+        from ..choices import REFUND_KIND_WORDS
+
+        return REFUND_KIND_WORDS.get(self.kind, self.get_kind_display())
+
 
 class CreditNote(models.Model):
     """The immutable, numbered document of a refund (one per refund)."""
@@ -132,6 +139,8 @@ class CreditNote(models.Model):
     amount = MoneyField(max_digits=12, decimal_places=2, default_currency="USD")
     issued_at = models.DateTimeField()
     text = models.TextField()
+    # Seller, buyer, the invoice it credits and the amounts, copied at issue.
+    document = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-year", "-sequence"]

@@ -13,7 +13,7 @@ from orders.choices import MigrationStatus, QuoteLineKind
 from orders.models import Migration
 from slaportal.accounts.choices import ProductLine
 
-from .. import orders_api
+from .. import emails, orders_api
 from ..models import DiscountCode, DiscountRedemption
 from ..money import ZERO, percent_of
 from .payments import order_lines_usd
@@ -143,6 +143,9 @@ def order_confirm(
 
     order_settle_without_charge(migration=migration, actor=actor, now=now)
     migration.refresh_from_db()
+    from .payments import order_discount_usd, order_total_usd
+
+    emails.order_confirmed(migration, order_total_usd(migration), order_discount_usd(migration))
     return migration
 
 

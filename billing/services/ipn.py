@@ -31,7 +31,7 @@ from djmoney.money import Money
 
 from orders.models import Migration
 
-from .. import emails, orders_api
+from .. import orders_api
 from ..choices import NotificationVerdict, PaymentStatus, RefundKind
 from ..models import Payment, ProviderNotification, Refund
 from ..money import cents, currency_to_usd
@@ -327,8 +327,6 @@ def _provider_refund(n, fields, payment: Payment, currency: str, now) -> None:
     # The same path as a refund approved in the portal (BIL-12/BIL-13/ORD-17).
     refund_recorded(refund=refund, full=n.ipn_type == REFUNDED, actor=None, now=now,
                     reason=f"Refund issued by the payment provider (order {n.order_id}).")
-    if payment.migration_id:
-        transaction.on_commit(lambda: emails.provider_refund(refund))
 
 
 def ipn_receive(

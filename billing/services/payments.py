@@ -117,7 +117,7 @@ def _build_payment(
         created_by=actor,
     )
     if method == PaymentMethod.WIRE:
-        invoice_issue(payment=payment, now=now)
+        emails.wire_invoice_issued(payment, invoice_issue(payment=payment, now=now))
     return payment
 
 
@@ -202,12 +202,17 @@ def booking_payment_start(
 
 
 def invoice_issue(*, payment: Payment, now: dt.datetime) -> Invoice:
-    """BIL-2: the numbered invoice of a wire transfer (gap-free per year)."""
+    """The numbered invoice of a payment (gap-free per year): a wire transfer's at once
+    (BIL-2), a card or PayPal payment's when it completes. It copies seller, buyer,
+    lines, tax and totals (``billing.documents``)."""
+    from ..documents import invoice_document
+
     year = timezone.localtime(now).year
     sequence, number = number_take(series="INV", year=year)
     return Invoice.objects.create(
         number=number, year=year, sequence=sequence, payment=payment,
         amount=payment.amount, issued_at=now,
+        document=invoice_document(payment, number=number),
     )
 
 
@@ -269,6 +274,10 @@ def payment_complete(
     if provider_order_id:
         payment.provider_order_id = provider_order_id
     payment.save(update_fields=["status", "transaction_at", "provider_order_id"])
+    invoice = Invoice.objects.filter(payment=payment).first()
+    if invoice is None:
+        invoice = invoice_issue(payment=payment, now=now)
+    emails.payment_received(payment, invoice)
     if payment.purpose == PaymentPurpose.ORDER:
         orders_api.mark_paid(migration=payment.migration, actor=actor, now=now)
     elif payment.purpose == PaymentPurpose.WEEKEND_SUPPORT:
@@ -350,6 +359,32 @@ def payment_expire(*, payment: Payment, actor=None, now: dt.datetime | None = No
     orders_api.payment_cancelled(migration=payment.migration, actor=actor, now=now)
     transaction.on_commit(lambda: emails.payment_cancelled(payment))
     return True
+
+
+EXPIRY_NOTICE = dt.timedelta(days=5)
+
+
+def payments_remind_expiring(*, now: dt.datetime | None = None, batch: int = 500,
+                             budget_seconds: float | None = None) -> int:
+    """BIL-4 beat job: tell the customer, once, when their payment's 30 days end within
+    five days and the full migration has not started. Rows come by the validity index,
+    one UPDATE per batch; the e-mails leave after each batch commits."""
+    now = now or timezone.now()
+    skip = connection.features.has_select_for_update_skip_locked
+    due = Payment.objects.validity_ending(now, EXPIRY_NOTICE).filter(
+        expiry_reminded_at__isnull=True)
+
+    def step(size: int) -> Step:
+        with transaction.atomic():
+            rows = list(due.select_for_update(skip_locked=skip, of=("self",))
+                        .select_related("migration__customer__user")
+                        .order_by("transaction_at", "pk")[:size])
+            Payment.objects.filter(pk__in=[p.pk for p in rows]).update(expiry_reminded_at=now)
+            for payment in rows:
+                emails.payment_expiring(payment)
+            return Step(len(rows), len(rows))
+
+    return drain(step, batch=batch, budget_seconds=budget_seconds)
 
 
 def payments_expire_due(*, now: dt.datetime | None = None, batch: int = 500,

@@ -91,6 +91,7 @@ def refund_request_submit(
     request.full_clean()
     request.save()
     _store_evaluation(request, now)
+    emails.refund_received(request)
     return request
 
 
@@ -155,11 +156,13 @@ def _subject(payment) -> str:
 
 def credit_note_issue(*, refund: Refund, now: dt.datetime) -> CreditNote:
     """The numbered, immutable credit note of a refund."""
+    from ..documents import credit_note_document
+
     year = timezone.localtime(now).year
     sequence, number = number_take(series="CN", year=year)
     return CreditNote.objects.create(
         number=number, year=year, sequence=sequence, refund=refund, amount=refund.amount,
-        issued_at=now,
+        issued_at=now, document=credit_note_document(refund, number=number),
         text=(
             f"Credit note {number} for {_subject(refund.payment)}: "
             f"{refund.get_kind_display()}, {refund.amount} "
@@ -227,9 +230,7 @@ def refund_approve(
         ), full=full, actor=actor, now=now, reason=reason)
         for paid_on, share, for_request in shares if share > 0
     ]
-    refund = refunds[0]
-    transaction.on_commit(lambda: emails.refund_decided(request, refund))
-    return refund
+    return refunds[0]
 
 
 def refund_recorded(*, refund: Refund, full: bool, actor, now: dt.datetime,
@@ -238,6 +239,7 @@ def refund_recorded(*, refund: Refund, full: bool, actor, now: dt.datetime,
     note; when full, the payment is refunded and the customer is asked to confirm the
     deletion of the migrated data (BIL-13); the migration stops (ORD-17)."""
     credit_note_issue(refund=refund, now=now)
+    emails.refund_issued(refund)
     payment = refund.payment
     if full:
         if payment.status == PaymentStatus.COMPLETED:
@@ -249,8 +251,8 @@ def refund_recorded(*, refund: Refund, full: bool, actor, now: dt.datetime,
         # BIL-13: the order's full refund asks for the deletion (not a surcharge's alone).
         if payment.purpose == PaymentPurpose.ORDER and not DataDeletionConfirmation.objects.filter(
                 migration_id=payment.migration_id).exists():
-            DataDeletionConfirmation.objects.create(
-                migration_id=payment.migration_id, refund=refund, requested_at=now)
+            emails.data_deletion_requested(DataDeletionConfirmation.objects.create(
+                migration_id=payment.migration_id, refund=refund, requested_at=now))
     if payment.migration_id:  # a weekend support payment (SUP-11) has no migration
         orders_api.stop(migration=payment.migration, actor=actor, now=now, reason=reason)
     return refund
@@ -273,7 +275,7 @@ def refund_deny(
     request.decided_at = now
     request.deny_reason = reason.strip()
     request.save(update_fields=["status", "decided_by", "decided_at", "deny_reason"])
-    transaction.on_commit(lambda: emails.refund_decided(request))
+    emails.refund_denied(request)
     return request
 
 

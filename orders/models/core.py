@@ -6,6 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
 
@@ -136,6 +137,8 @@ class Migration(models.Model):
     problem_reason = models.CharField(max_length=300, blank=True)
     # ORD-14/ACC-4: reminder to restrict or change the access details.
     access_reminder_due_at = models.DateTimeField(null=True, blank=True)
+    # ORD-6: when the customer was told the review period ends soon (once).
+    review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     access_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     data_removed_at = models.DateTimeField(
         null=True, blank=True, help_text="ORD-15: credentials, logs and samples removed."
@@ -149,6 +152,10 @@ class Migration(models.Model):
             models.Index(fields=["status", "line"]),
             models.Index(fields=["-created_at"], name="orders_migration_created"),
             models.Index(fields=["status", "-created_at"], name="orders_migration_status_new"),
+            # ORD-6: completed CMS results whose review-ending reminder is still to send.
+            models.Index(fields=["completed_at"], name="orders_migration_review_due",
+                         condition=Q(status="completed", line="cms",
+                                     review_reminded_at__isnull=True)),
         ]
 
     def __str__(self) -> str:

@@ -64,7 +64,12 @@ from .packages import (
     packages_auto_accept,
 )
 from .quotes import quote_build, quote_preview, quote_price
-from .retention import demos_remove_due, migrations_archive_due, migrations_validate_due
+from .retention import (
+    demos_remove_due,
+    migrations_archive_due,
+    migrations_remind_review_due,
+    migrations_validate_due,
+)
 
 __all__ = [
     "migrations_payment_cancelled_bulk",
@@ -81,7 +86,8 @@ __all__ = [
     "migration_problem_clear", "migration_problem_set", "migration_progress",
     "migration_restart", "migration_resume", "migration_start", "migration_started",
     "migration_stop", "migration_transition", "migration_validate", "migrations_archive_due",
-    "migrations_validate_due", "nonprofit_apply", "nonprofit_review",
+    "migrations_remind_review_due", "migrations_validate_due", "nonprofit_apply",
+    "nonprofit_review",
     "nonprofit_weekly_digest", "package_item_done",
     "package_set_due", "package_validate", "packages_auto_accept", "pauses_auto_resume",
     "quote_build", "quote_preview", "quote_price", "records_check_done", "records_report",

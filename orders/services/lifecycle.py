@@ -7,9 +7,11 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from slaportal.accounts.choices import ProductLine
 from slaportal.plans.services import plan_period_open, plan_periods_close
 
-from ..choices import EventSource, MigrationStatus, QuoteLineKind
+from .. import emails
+from ..choices import EventSource, MigrationKind, MigrationStatus, QuoteLineKind
 from ..errors import OrderError, TransitionNotAllowed
 from ..models import Migration
 from .access import access_reminder_due
@@ -127,10 +129,14 @@ def migration_start(
             "an insured restart (ORD-13), a re-migration (ORD-7) or a delta (ORD-8)."
         )
     delta_check_start(migration=migration, now=now)
-    return migration_transition(
+    first_start = Migration.objects.only("started_at").get(pk=migration.pk).started_at is None
+    migration = migration_transition(
         migration=migration, to_status=S.RUNNING, actor=actor, now=now, source=source,
         note=note,
     )
+    if first_start and migration.kind != MigrationKind.DEMO:
+        emails.migration_started(migration)
+    return migration
 
 
 @transaction.atomic
@@ -172,6 +178,12 @@ def migration_complete(
     if due and migration.access_reminder_sent_at is None:
         Migration.objects.filter(pk=migration.pk).update(access_reminder_due_at=due)
         migration.access_reminder_due_at = due
+    if migration.kind != MigrationKind.DEMO:
+        from ..selectors import validation_ends_at
+
+        migration.completed_at = migration.completed_at or now
+        review = validation_ends_at(migration) if migration.line == ProductLine.CMS else None
+        emails.migration_completed(migration, review)
     return migration
 
 

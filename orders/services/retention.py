@@ -130,6 +130,37 @@ def demos_remove_due(*, now: dt.datetime | None = None, batch: int = 500,
     return drain(step, batch=batch, budget_seconds=budget_seconds)
 
 
+REVIEW_NOTICE = dt.timedelta(days=2)
+
+
+def migrations_remind_review_due(*, now: dt.datetime | None = None, batch: int = 500,
+                                 budget_seconds: float | None = None) -> int:
+    """Beat job (ORD-6): two days before a completed CMS migration's review period ends,
+    tell the customer, once. Rows come by their partial index, one UPDATE per batch; the
+    e-mails leave when the run has committed (slaportal.jobs)."""
+    from .. import emails
+    from ..selectors import validation_ends_at
+
+    now = now or timezone.now()
+    settings = OrdersSettings.load()
+    days = dt.timedelta(days=settings.validation_days)
+    eligible = (Q(line=ProductLine.CMS, status=S.COMPLETED, review_reminded_at__isnull=True,
+                  completed_at__lte=now - days + REVIEW_NOTICE,
+                  completed_at__gt=now - days) & ~Q(kind=MigrationKind.DEMO))
+
+    def step(batch: int) -> Step:
+        with transaction.atomic():
+            due = list(Migration.objects.select_for_update(skip_locked=True, of=("self",))
+                       .filter(eligible).select_related("customer__user")
+                       .order_by("completed_at", "pk")[:batch])
+            Migration.objects.filter(pk__in=[m.pk for m in due]).update(review_reminded_at=now)
+            for migration in due:
+                emails.review_ending(migration, validation_ends_at(migration, settings))
+            return Step(len(due), len(due))
+
+    return drain(step, batch=batch, budget_seconds=budget_seconds)
+
+
 def migrations_validate_due(*, now: dt.datetime | None = None, batch: int = 500,
                             budget_seconds: float | None = None) -> int:
     """Beat job (ORD-6): 14 days after a CMS full migration completes, the result counts

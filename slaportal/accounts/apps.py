@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import checks  # noqa: F401  (registers the deploy checks)
+        from . import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            emails,  # noqa: F401  (registers the e-mail kinds)
+        )
         from .roles import sync_role_permissions
 
         # Permissions of apps migrated later exist only after their migrations, so

@@ -12,6 +12,7 @@ from slaportal.bulk import bulk_update_values, history_snapshot
 from slaportal.calendars.selectors import business_calendar, business_calendars
 from slaportal.jobs import Step, drain
 
+from .. import emails
 from ..choices import IntakeItem, MessageKind, TicketStatus
 from ..models import Clarification, Ticket, TicketMessage
 from ..selectors import support_settings
@@ -64,11 +65,7 @@ def ticket_clarify(
         ticket_pause_for_customer(ticket, now)
     ticket.save()
     ticket_recompute_clocks(ticket=ticket, engine=engine, settings=settings)
-    notify(
-        to=[ticket.customer.user.email],
-        subject=f"[#{ticket.reference}] We need more information",
-        body=f"{question}\n\nPlease reply within {settings.waiting_period_days} business days.",
-    )
+    emails.clarification_asked(ticket, question, settings.waiting_period_days)
     return clarification
 
 
@@ -113,11 +110,12 @@ def _expire_one(pk: int, now) -> int:
     body = (
         f"We asked {clarification.number} times for the information needed and did not "
         f"receive it within the waiting period, so request {ticket.reference} is now {word} "
-        "(SUP-3). Reply to this message to reopen it."
+        "Reply to this message to reopen it."
     )
     TicketMessage.objects.create(ticket=ticket, kind=MessageKind.SYSTEM, body=body, created_at=now)
     ticket_recompute_clocks(ticket=ticket)
-    notify(to=[ticket.customer.user.email], subject=f"[#{ticket.reference}] {word}", body=body)
+    notify(to=[ticket.customer.user.email], subject=f"[#{ticket.reference}] {word}", body=body,
+           link=emails.ticket_link(ticket), link_label=f"Open request {ticket.reference}")
     return 1
 
 

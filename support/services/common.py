@@ -17,8 +17,11 @@ def now_or(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 
 
-def notify(*, to: list[str], subject: str, body: str) -> int:
-    return mail.send(subject=subject, body=body, to=to)
+def notify(*, to: list[str], subject: str, body: str, link: str = "",
+           link_label: str = "") -> int:
+    """A message in the portal's e-mail layout (HTML and text), with a link."""
+    return mail.send_notice(subject=subject, body=body, to=to, link=link,
+                            link_label=link_label)
 
 
 def require_perm(actor, perm: str, what: str) -> None:

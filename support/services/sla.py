@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from simple_history.utils import bulk_create_with_history
 
 from slaportal.accounts.choices import ProductLine
@@ -254,6 +255,8 @@ def _warn_mail(ticket: Ticket, percent: int) -> None:
             f"{percent}% of the {ticket.get_clock_metric_display().lower()} target of "
             f"{ticket.reference} has passed; it is due {kyiv(ticket.next_due_at)} (Kyiv)."
         ),
+        link=reverse("admin:support_ticket_change", args=[ticket.pk]),
+        link_label=f"Open {ticket.reference} in the workspace",
     )
 
 

@@ -11,6 +11,7 @@ from orders.models import Migration
 from slaportal.accounts.choices import ProductLine
 from slaportal.calendars.selectors import business_calendar
 
+from .. import emails
 from ..choices import CMS_REFUSED_CHANNELS, Channel, MessageKind, Metric, TicketStatus
 from ..intake import intake_checks
 from ..models import Breach, Clarification, RefusedRequest, Ticket, TicketMessage
@@ -182,7 +183,8 @@ def ticket_create(
         ticket=ticket, kind=MessageKind.AUTO_ACK, body=ack, created_at=now
     )
     ticket_recompute_clocks(ticket=ticket, settings=settings)
-    notify(to=[customer.user.email], subject=f"[#{ticket.reference}] {ticket.subject}", body=ack)
+    notify(to=[customer.user.email], subject=f"[#{ticket.reference}] {ticket.subject}", body=ack,
+           link=emails.ticket_link(ticket), link_label=f"Open request {ticket.reference}")
     return ticket
 
 
@@ -246,11 +248,7 @@ def ticket_reply(
     _move(ticket, TicketStatus.WAITING_ON_CUSTOMER if wait_for_customer else TicketStatus.OPEN)
     ticket.save()
     ticket_recompute_clocks(ticket=ticket)
-    notify(
-        to=[ticket.customer.user.email],
-        subject=f"[#{ticket.reference}] {ticket.subject}",
-        body=body,
-    )
+    emails.reply_sent(ticket, message)
     return message
 
 
@@ -359,7 +357,8 @@ def ticket_close(*, ticket: Ticket, actor, note: str = "", now=None) -> Ticket:
         notify(
             to=[ticket.customer.user.email],
             subject=f"[#{ticket.reference}] {ticket.get_status_display()}",
-            body=note,
+            body=note, link=emails.ticket_link(ticket),
+            link_label=f"Open request {ticket.reference}",
         )
     return ticket_recompute_clocks(ticket=ticket)
 

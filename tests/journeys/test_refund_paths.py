@@ -43,8 +43,13 @@ def test_a_full_refund_at_the_provider_does_what_a_portal_refund_does(
     confirmation = DataDeletionConfirmation.objects.get(migration=m)
     assert confirmation.refund.payment == payment
     assert list(customer_pending_data_deletions(m.customer)) == [confirmation]
-    notice = [e for e in mail.outbox if "Refund for migration" in e.subject]
-    assert notice and "confirm it on your billing page" in notice[0].body
+    refund_mail = [e for e in mail.outbox if e.subject.startswith(f"Refund for {m.migration_id}")]
+    note = confirmation.refund.credit_note
+    assert len(refund_mail) == 1 and note.number in refund_mail[0].subject
+    assert "our payment provider issued a refund" in refund_mail[0].body
+    assert [a[0] for a in refund_mail[0].attachments] == [f"{note.number}.pdf"]
+    deletion = [e for e in mail.outbox if "confirm the deletion" in e.subject]
+    assert len(deletion) == 1 and reverse("billing:refund_list") in deletion[0].body
     client.force_login(m.customer.user)
     assert "confirm" in client.get(reverse("billing:refund_list")).content.decode().lower()
     with pytest.raises(ValidationError, match="refunded in full"):

@@ -1,0 +1,21 @@
+"""The welcome e-mail a new customer gets on sign-up (ACC-1)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from slaportal import mail
+
+
+def welcome(customer) -> None:
+    mail.send_kind("accounts/welcome", to=[customer.user.email], context={
+        "name": customer.user.full_name or customer.organisation or "there",
+        "email": customer.user.email, "time_zone": customer.time_zone,
+        "link": reverse("home"), "link_label": "Go to your home page"})
+
+
+mail.kind("accounts/welcome", title="Welcome after sign-up",
+          subject=lambda c: f"Welcome to {c['site_name']}",
+          demo=lambda: {"name": "Alice Novak", "email": "alice@acme.example",
+                        "time_zone": "Europe/Warsaw", "link": "/",
+                        "link_label": "Go to your home page"})
