@@ -85,14 +85,13 @@ def _send_one(customer_id: int, month: dt.date, now) -> int:
         with transaction.atomic():
             StatementDelivery.objects.create(customer=customer, month=month,
                                              sent_to=customer.user.email, sent_at=now)
-            mail.send(
+            mail.send_notice(
                 subject=f"Your SLA statement for {month:%B %Y}",
-                body=(f"Hello,\n\nyour SLA statement for {month:%B %Y} is attached and "
-                      f"online at {link}\n\n"
+                body=(f"Your SLA statement for {month:%B %Y} is attached and online.\n\n"
                       + (f"Targets met: {s.met} of {s.counted} ({s.percent}%).\n"
                          if s.counted else "No response or update target came due.\n")
-                      + f"Breaches: {len(s.breaches)}.\n\n{settings.SITE_NAME}"),
-                to=[customer.user.email],
+                      + f"Breaches: {len(s.breaches)}."),
+                to=[customer.user.email], link=link, link_label="Open the statement",
                 attachments=[(f"sla-statement-{month:%Y-%m}.pdf", pdf, "application/pdf")],
             )
     except IntegrityError:  # sent meanwhile by another run

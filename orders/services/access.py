@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from slaportal import mail
@@ -108,12 +109,13 @@ def access_fail(
     migration_note(migration=migration, actor=actor, source=source, now=now,
                    note=f"{detail.get_side_display()} access failing: {reason}")
     email = migration.customer.user.email
-    mail.send(
+    mail.send_notice(
         subject=f"Migration {migration.migration_id}: we cannot access your {detail.side} "
         "platform",
         body=render_to_string("orders/email/access_failing.txt",
                               {"migration": migration, "detail": detail, "reason": reason}),
-        to=[email],
+        to=[email], link=reverse("orders:detail", args=[migration.migration_id]),
+        link_label="Check your access details",
     )
     package_recompute_due(migration=migration, now=now)
     return detail
@@ -158,12 +160,14 @@ def access_reminders_send(*, now: dt.datetime | None = None, batch: int = 500,
                 for m in due
             ])
             for migration in due:
-                mail.send(
+                mail.send_notice(
                     subject=f"Migration {migration.migration_id}: please restrict or change "
                     "the access you granted",
                     body=render_to_string("orders/email/access_reminder.txt",
                                           {"migration": migration}),
                     to=[migration.customer.user.email],
+                    link=reverse("orders:detail", args=[migration.migration_id]),
+                    link_label=f"Open {migration.migration_id}",
                 )
             return Step(len(due), len(due))
 

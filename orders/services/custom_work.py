@@ -11,6 +11,7 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from slaportal import mail
+from slaportal.formats import money_text
 from slaportal.jobs import Step, drain
 
 from ..choices import CustomWorkStatus as C
@@ -62,24 +63,24 @@ def _move(work: CustomWorkRequest, to: str, actor, **fields) -> CustomWorkReques
 
 def _tell(work: CustomWorkRequest, subject: str, body: str) -> None:
     """The customer's e-mail about their custom work, with the link to its page."""
-    from django.conf import settings
     from django.urls import reverse
 
-    url = settings.SITE_URL.rstrip("/") + reverse("orders:custom-work-detail", args=[work.pk])
-    email = work.customer.user.email
-    mail.send(subject=f"[SLA Portal] Custom work #{work.pk}: {subject}",
-              body=body.format(work=work) + f"\n\n{url}", to=[email])
+    mail.send_notice(subject=f"Custom work #{work.pk}: {subject}",
+                     body=body.format(work=work, price=money_text(work.price)),
+                     to=[work.customer.user.email],
+                     link=reverse("orders:custom-work-detail", args=[work.pk]),
+                     link_label=f"Open custom work #{work.pk}")
 
 
 TOLD = {
     C.QUOTED: ("quote ready",
-               "Your custom work is quoted: {work.price} (no discount applies, BIL-14), "
+               "Your custom work is quoted: {price} (discount codes do not apply), "
                "delivered within {work.timeframe_days} days after payment. It is paid in "
-               "advance (BIL-1) and is not refundable (BIL-11). Accept and pay it on its page."),
+               "advance and is not refundable. Accept and pay it on its page."),
     C.PAID: ("paid", "Your payment for the custom work arrived; our team starts on it."),
     C.DELIVERED: ("delivered",
                   "Your custom work is delivered. Please check it: you have 7 days to report "
-                  "issues on its page, after which it counts as accepted (ORD-10)."),
+                  "issues on its page, after which it counts as accepted."),
 }
 
 
