@@ -44,6 +44,19 @@ class RuleResult:
     passed: bool
     detail: str = ""
 
+    @property
+    def topic(self) -> str:
+        """The refund term as the customer reads it (staff see the rule ID)."""
+        return RULE_TOPICS.get(self.rule, "Refund terms")
+
+
+RULE_TOPICS = {
+    "BIL-9": "Data corruption refund",
+    "BIL-10": "Full refund",
+    "BIL-11": "What can be refunded",
+    "BIL-12": "Payment and amount",
+}
+
 
 @dataclass
 class Eligibility:

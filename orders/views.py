@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from slaportal.accounts.choices import ProductLine
 from slaportal.accounts.decorators import customer_required
 from slaportal.calendars.selectors import business_calendar
+from slaportal.formats import money_text
 from slaportal.plans.models import SupportPlan
 
 from .adjustments import adjustments
@@ -116,8 +117,10 @@ def quote_preview_view(request):
     return JsonResponse({
         "ok": True,
         "lines": [{"kind": ln.kind, "description": ln.description,
-                   "amount": str(ln.amount.amount)} for ln in lines],
+                   "amount": str(ln.amount.amount), "amount_text": money_text(ln.amount)}
+                  for ln in lines],
         "total": str(quote_total(lines).amount),
+        "total_text": money_text(quote_total(lines)),
         "currency": "USD",
     })
 

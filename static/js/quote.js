@@ -68,12 +68,12 @@
       var row = body.insertRow();
       row.setAttribute("data-kind", ln.kind);
       row.appendChild(cell("td", ln.description));
-      row.appendChild(cell("td", "$" + ln.amount));
+      row.appendChild(cell("td", ln.amount_text));
     });
     var foot = table.createTFoot().insertRow();
     var t = cell("th", "Total"); t.scope = "row"; foot.appendChild(t);
     var total = document.createElement("td");
-    total.appendChild(cell("strong", "$" + data.total + " " + data.currency));
+    total.appendChild(cell("strong", data.total_text));
     foot.appendChild(total);
     panel.appendChild(table);
   }

@@ -139,7 +139,7 @@ def test_wizard_preview_endpoint_prices_as_the_customer_types(client, customer):
                             "records": "5000", "plan": "premium"}).json()
     assert data["ok"] and data["lines"][0] == {
         "kind": "migration", "description": "Migration Zendesk → Freshdesk, 5,000 records",
-        "amount": "250.00"}
+        "amount": "250.00", "amount_text": "US$250.00"}
     assert [ln["kind"] for ln in data["lines"]] == ["migration", "support_plan"]
     bad = client.get(url, {"source": "data-zendesk", "target": "data-freshdesk",
                            "records": "0"})

@@ -80,3 +80,11 @@ def money(value, currency: str | None = None) -> str:
     from slaportal.formats import money_text
 
     return money_text(value, currency or None)
+
+
+@register.filter
+def plain(value) -> str:
+    """``{{ error|plain }}``: a service's message on a customer page, without rule IDs."""
+    from slaportal.formats import plain_words
+
+    return plain_words(value)
