@@ -22,7 +22,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_periodic_tasks
 	$(BIN)/python manage.py seed_demo
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	HOST=$(HOST) PORT=$(PORT) scripts/run-procfile.sh $(BIN)/honcho start -f Procfile
 
 ## test: the whole suite (SQLite unless DATABASE_URL is set), spread over the cores by
 ## pytest-xdist; each worker gets a test database of its own. PYTEST_WORKERS=0 runs serially.

@@ -76,20 +76,24 @@ def test_seed_demo_in_development_uses_the_readme_passwords(settings):
 
 
 def test_seed_demo_prints_random_passwords_once_and_is_idempotent():
+    from slaportal.accounts.management.commands.seed_demo import CUSTOMERS, STAFF
+
     first, second = io.StringIO(), io.StringIO()
     call_command("seed_demo", stdout=first)
     call_command("seed_demo", stdout=second)
     lines = [line.split() for line in first.getvalue().splitlines() if "@" in line]
     passwords = [parts[-1] for parts in lines]
-    assert len(passwords) == User.objects.count() >= 7
+    # The named accounts; the crowd of demo customers cannot sign in outside development.
+    assert len(passwords) == len(STAFF) + len(CUSTOMERS) == 9
     assert len(set(passwords)) == len(passwords)  # never one fixed password
     for parts in lines:
         email, password = parts[-2], parts[-1]
         assert User.objects.get(email=email).check_password(password)
     assert "no account created" in second.getvalue()
     assert not re.search(r"\S+@\S+\s+\S{12,}", second.getvalue())
-    assert Customer.objects.filter(account_manager__isnull=False).count() == 3
-    assert User.objects.filter(is_staff=True, groups__isnull=False).count() == 3
+    assert Customer.objects.filter(account_manager__isnull=False).count() == 50
+    assert User.objects.filter(is_staff=True, groups__isnull=False).count() == 5
+    assert not User.objects.get(email="c50@demo-customers.example").has_usable_password()
 
 
 def test_seed_demo_shows_each_order_and_billing_path_once():
@@ -109,8 +113,129 @@ def test_seed_demo_shows_each_order_and_billing_path_once():
     assert Surcharge.objects.get().status == "due"
     assert sorted(CustomWorkRequest.objects.values_list("status", flat=True)) == sorted(
         ["requested", "requirements", "estimated", "quoted", "paid", "delivered", "accepted"])
-    assert Payment.objects.filter(status="lapsed").count() == 1
-    pending = DataDeletionConfirmation.objects.get(confirmed_at=None)
+    assert Payment.objects.filter(status="lapsed",
+                                  migration__customer__user__email="bob@blogworks.example"
+                                  ).count() == 1
+    pending = DataDeletionConfirmation.objects.get(
+        confirmed_at=None, migration__customer__user__email="carol@greenleaf.example")
     assert pending.refund.payment.status == "refunded"
     assert pending.migration.status == "stopped"
     assert "surcharge" in out.getvalue()
+
+
+def _table_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_seed_demo_fills_every_screen_and_a_second_run_creates_nothing(settings):
+    """The demo has rows in every state each list filters by: tickets in every status,
+    at risk (SUP-7), breached and excluded (SUP-8), near and past the termination right
+    (SUP-9); migrations in every status (ORD-1, ORD-2); payments in every state and
+    currency (BIL-2..4), a wire invoice waiting for funds; refund requests at every step
+    (BIL-8); discount codes redeemed and used up (BIL-7). A second run makes nothing."""
+    from django.conf import settings as django_settings
+
+    from billing.choices import PaymentStatus, RefundRequestStatus
+    from billing.models import (
+        DiscountCode,
+        DiscountRedemption,
+        ExchangeRate,
+        Invoice,
+        Payment,
+        RefundRequest,
+    )
+    from orders.choices import MigrationKind, MigrationStatus
+    from orders.models import Migration
+    from slaportal.calendars.selectors import business_calendar
+    from slaportal.plans.models import SupportPlan
+    from support.choices import TicketStatus
+    from support.models import (
+        Breach,
+        SlaWarning,
+        SupportSettings,
+        TerminationRight,
+        Ticket,
+        TicketMessage,
+    )
+    from support.selectors import kyiv_month_bounds
+    from support.services.clocks import clock_position
+
+    settings.PAYPRO_ALLOW_TEST_MODE = True  # the demo's provider notifications apply
+    call_command("seed_demo", stdout=io.StringIO())
+
+    def by(qs, field):
+        return {value: qs.filter(**{field: value}).count() for value in
+                qs.values_list(field, flat=True).distinct()}
+
+    assert Customer.objects.count() == 50
+    assert {c.organisation for c in Customer.objects.filter(
+        user__email__endswith="@demo-customers.example")} >= {
+        "Demo Customer 04 Northwind Traders", "Demo Customer 50 Acorn Charities"}
+    assert Customer.objects.filter(uses_cms_line=True).exists()
+    assert Customer.objects.filter(uses_data_line=True).exists()
+    assert Customer.objects.values("account_manager").distinct().count() == 3
+    plans = set(Ticket.objects.values_list("plan__code", flat=True))
+    assert plans == set(SupportPlan.objects.values_list("code", flat=True))
+
+    tickets = by(Ticket.objects, "status")
+    assert set(tickets) == set(TicketStatus.values), tickets
+    messages = by(TicketMessage.objects, "kind")
+    assert messages.get("customer") and messages.get("public_reply")
+    assert messages.get("clarification") and messages.get("internal_note")
+    shares = []
+    for ticket in Ticket.objects.filter(status__in=["new", "open", "reopened"]).select_related(
+            "plan__calendar"):
+        position = clock_position(ticket, business_calendar(ticket.plan.calendar.slug),
+                                  _now())
+        if position:
+            shares.append(position[1])
+    assert any(0.7 <= s < 0.9 for s in shares) and any(0.9 <= s < 1 for s in shares)
+    assert SlaWarning.objects.filter(percent=70).exists()
+    assert SlaWarning.objects.filter(percent=90).exists()
+    assert Breach.objects.filter(excluded=False).exists()
+    assert Breach.objects.filter(excluded=True).exists()
+    assert Ticket.objects.filter(status="open", breaches__isnull=False).exists()
+
+    limit = SupportSettings.load().termination_breach_limit
+    for number, count in (("47", limit - 1), ("49", limit), ("50", limit + 1)):
+        breaches = Breach.objects.filter(customer__user__email=f"c{number}@demo-customers.example",
+                                         excluded=False, line="data")
+        month, start, end = kyiv_month_bounds(breaches.first().due_at)
+        assert breaches.filter(due_at__gte=start, due_at__lt=end).count() == count
+    assert list(TerminationRight.objects.values_list("customer__user__email", flat=True)) == [
+        "c50@demo-customers.example"]
+
+    migrations = by(Migration.objects, "status")
+    assert set(migrations) == set(MigrationStatus.values), migrations
+    demos = by(Migration.objects.filter(kind=MigrationKind.DEMO), "status")
+    assert set(demos) == {"quoted", "running", "completed", "failed", "archived"}
+
+    payments = by(Payment.objects, "status")
+    assert set(payments) == set(PaymentStatus.values), payments
+    currencies = by(Payment.objects, "amount_currency")
+    rates = set(ExchangeRate.objects.values_list("currency", flat=True))
+    assert set(currencies) == rates | {"USD"} == set(django_settings.CURRENCIES), currencies
+    assert Invoice.objects.filter(funds_received_at__isnull=True,
+                                  payment__status="pending").exists()
+    assert Invoice.objects.filter(funds_received_at__isnull=False).exists()
+    assert Payment.objects.filter(method="no_charge").exists()
+
+    requests = by(RefundRequest.objects, "status")
+    assert set(requests) == set(RefundRequestStatus.values), requests
+    assert DiscountRedemption.objects.filter(code__code="WELCOME10").count() == 2
+    assert DiscountCode.objects.get(code="ONCE15").used_count == 1
+    assert DiscountCode.objects.filter(withdrawn_at__isnull=False).exists()
+
+    before = _table_counts()
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "nothing created" in out.getvalue()
+    assert _table_counts() == before
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
