@@ -140,6 +140,6 @@ def test_customer_journey_demo_order_pay_ticket_refund(page, shot, settings):
     )
     shot("refund-form")
     page.get_by_role("button", name="Submit refund request").click()
-    page.get_by_text("BIL-10").first.wait_for()
+    page.get_by_text("Full refund").first.wait_for()
     assert RefundRequest.objects.filter(migration=full).exists()
     shot("refund-requested")
