@@ -42,7 +42,7 @@ def _buyer(customer, country: str = "") -> dict:
         "contact": customer.user.full_name, "email": customer.user.email,
         "address": customer.billing_address,
         "country": (customer.country.code or country or "").upper(),
-        "country_name": str(customer.country.name) if customer.country else "",
+        "country_name": _country_name((customer.country.code or country or "").upper()),
         "tax_id": customer.tax_id,
     }
 
@@ -50,6 +50,12 @@ def _buyer(customer, country: str = "") -> dict:
 def _plain(value: Decimal) -> str:
     """1.250000 -> "1.25", 20.00 -> "20" (a rate as people write it)."""
     return format(Decimal(value).normalize(), "f")
+
+
+def _country_name(code: str) -> str:
+    from django_countries import countries
+
+    return str(countries.name(code)) if code else ""
 
 
 def _text(value: Decimal) -> str:

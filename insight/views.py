@@ -42,9 +42,15 @@ def _statement_response(request, customer, value: str, *, pdf: bool, urls: dict)
 def front_door(request):
     """``/``: what the vendor offers for visitors; signed-in people go to their home."""
     if request.user.is_authenticated:
-        from slaportal.accounts.views import home
+        customer = getattr(request.user, "customer", None)
+        if customer is None:
+            from slaportal.accounts.views import home
 
-        return home(request)
+            return home(request)
+        from .overview import customer_overview
+
+        return render(request, "accounts/home.html", {
+            "customer": customer, "overview": customer_overview(customer, timezone.now())})
     from support.models import SupportSettings
 
     from .landing import offers

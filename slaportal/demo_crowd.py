@@ -112,6 +112,11 @@ class _Demo:
 # ----------------------------------------------------------------------------- people
 
 
+BILLING_COUNTRIES = ["DE", "UA", "US", "GB", "PL", "CA", "FR"]
+ZONES = {"DE": "Europe/Berlin", "US": "America/New_York", "GB": "Europe/London",
+         "PL": "Europe/Warsaw", "CA": "America/Toronto", "FR": "Europe/Paris"}
+
+
 def _register_crowd(demo: _Demo) -> list[Customer]:
     """Customers 04-50: one default plan per line they use, spread over the managers.
     In development they share the README's customer password (hashed once: hashing 47
@@ -129,6 +134,14 @@ def _register_crowd(demo: _Demo) -> list[Customer]:
             phone=f"+38044{number:07d}", uses_cms_line=cms, uses_data_line=data)
         accounts.customer_assign_manager(
             customer=customer, manager=demo.managers[number % len(demo.managers)], actor=None)
+        country = BILLING_COUNTRIES[number % len(BILLING_COUNTRIES)]
+        # Billing details on the profile (the invoices copy them); a few leave time in
+        # Kyiv, others read times in their own zone.
+        accounts.customer_update_profile(
+            customer=customer, actor=customer.user, billing_name=f"{company} ({country})",
+            billing_address=f"{number} Demo Street\n{10000 + number} Demo City",
+            country=country, tax_id=f"{country}{700000000 + number}",
+            time_zone=ZONES.get(country, "Europe/Kyiv"))
         if cms:
             customer_plan_set(customer=customer, plan=SupportPlan.objects.get(code="cms"),
                               actor=demo.managers[0])
