@@ -91,6 +91,18 @@ class PortalPasswordResetForm(PasswordResetForm):
                                          "site_name": settings.SITE_NAME}
         return super().save(**kwargs)
 
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None):
+        """In the portal's e-mail layout (HTML and text), after commit, from the worker."""
+        from django.urls import reverse
+
+        from .emails import password_reset
+
+        path = reverse("password_reset_confirm",
+                       kwargs={"uidb64": context["uid"], "token": context["token"]})
+        password_reset(to_email=to_email, user=context["user"],
+                       link=f"{context['protocol']}://{context['domain']}{path}")
+
 
 class ProfileForm(forms.Form):
     """The customer's profile; ``customer_update_profile`` writes it."""
