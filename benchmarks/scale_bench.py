@@ -184,6 +184,7 @@ def customer_pages(email: str) -> list[tuple[str, str]]:
     who = "heavy" if email == HEAVY_EMAIL else "typical"
     customer = Customer.objects.get(user__email=email)
     pages = [
+        (f"{who}: home", "/"),
         (f"{who}: tickets", reverse("support:list")),
         (f"{who}: migrations", reverse("orders:list")),
         (f"{who}: payments", reverse("billing:payment_list")),

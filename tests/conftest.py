@@ -16,6 +16,15 @@ def _fast_and_eager(settings):
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
 
+@pytest.fixture
+def sandbox(settings):
+    """The provider's checkout played offline (debug's sandbox), test-mode notifications
+    accepted, no signature key."""
+    settings.PAYPRO_SANDBOX = True
+    settings.PAYPRO_ALLOW_TEST_MODE = True
+    settings.PAYPRO_IPN_VALIDATION_KEY = ""
+
+
 def pytest_collection_modifyitems(config, items):
     if connection.vendor == "postgresql":
         return

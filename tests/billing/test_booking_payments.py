@@ -36,13 +36,6 @@ BOOKED_AT = dt.datetime(2026, 1, 1, 10, 0, tzinfo=UTC)
 SATURDAY = dt.date(2026, 1, 3)
 
 
-@pytest.fixture
-def sandbox(settings):
-    settings.PAYPRO_SANDBOX = True
-    settings.PAYPRO_ALLOW_TEST_MODE = True
-    settings.PAYPRO_IPN_VALIDATION_KEY = ""
-
-
 def signature_booking(hours: str = "4", customer=None) -> WeekendBooking:
     customer = customer or CustomerFactory()
     SupportCustomerPlanFactory(customer=customer)  # Signature (weekend support)

@@ -29,13 +29,6 @@ from tests.factories.billing import DiscountCodeFactory, PaymentFactory, priced_
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sandbox(settings):
-    settings.PAYPRO_SANDBOX = True
-    settings.PAYPRO_ALLOW_TEST_MODE = True
-    settings.PAYPRO_IPN_VALIDATION_KEY = ""
-
-
 def quoted(customer=None):
     fields = {"customer": customer} if customer else {}
     return priced_migration({"migration": "1000.00", "insurance": "70.00"}, **fields)

@@ -23,11 +23,8 @@ from tests.factories.billing import DiscountCodeFactory, priced_migration
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sandbox(settings):
-    settings.PAYPRO_SANDBOX = True
-    settings.PAYPRO_ALLOW_TEST_MODE = True
-    settings.PAYPRO_IPN_VALIDATION_KEY = ""
+@pytest.fixture(autouse=True)
+def seller(settings):
     settings.BILLING_SELLER_NAME = "Migration Services LLC"
     settings.BILLING_SELLER_TAX_ID = "UA-40011223"
 

@@ -21,13 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-unusual-passphrase-91"
 
 
-@pytest.fixture
-def sandbox(settings):
-    settings.PAYPRO_SANDBOX = True
-    settings.PAYPRO_ALLOW_TEST_MODE = True
-    settings.PAYPRO_IPN_VALIDATION_KEY = ""
-
-
 def _sign_in(page, user) -> None:
     user.set_password(PASSWORD)
     user.save()

@@ -29,13 +29,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def sandbox(settings):
-    settings.PAYPRO_SANDBOX = True
-    settings.PAYPRO_ALLOW_TEST_MODE = True
-    settings.PAYPRO_IPN_VALIDATION_KEY = ""
-
-
-@pytest.fixture
 def manager():
     return StaffFactory(role=Role.ACCOUNT_MANAGERS)
 

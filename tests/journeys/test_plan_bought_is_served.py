@@ -27,13 +27,6 @@ pytestmark = pytest.mark.django_db
 LONG = "The import stops at 40% with error 'HTTP 500: Internal Server Error' every time."
 
 
-@pytest.fixture
-def sandbox(settings):
-    settings.PAYPRO_SANDBOX = True
-    settings.PAYPRO_ALLOW_TEST_MODE = True
-    settings.PAYPRO_IPN_VALIDATION_KEY = ""
-
-
 def _buy(client, code: str):
     """A data-line order with ``code`` bought and paid through the sandbox checkout."""
     plan = SupportPlan.objects.get(code=code)

@@ -36,13 +36,6 @@ ENGINE_URL = "/orders/engine/events/"
 
 
 @pytest.fixture
-def sandbox(settings):
-    settings.PAYPRO_SANDBOX = True
-    settings.PAYPRO_ALLOW_TEST_MODE = True
-    settings.PAYPRO_IPN_VALIDATION_KEY = ""
-
-
-@pytest.fixture
 def manager():
     return StaffFactory(role=Role.ACCOUNT_MANAGERS)
 
