@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+
+from orders.choices import MigrationKind
 
 from ..models import DiscountCode, DiscountRedemption, DiscountRefusal
 from ..services import discount_code_save, discount_code_withdraw
@@ -8,8 +11,18 @@ from ..services.discounts import REFUSAL_REASONS
 from .base import MoneyRecordAdmin, ReadOnlyAdmin, kyiv
 
 
+class DiscountCodeForm(forms.ModelForm):
+    """The migration kinds a code applies to as tick boxes with their names (stored as a
+    list; none ticked = every kind). The admin supplies the model and fields."""
+
+    kinds = forms.MultipleChoiceField(
+        choices=MigrationKind.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: the code applies to every kind.")
+
+
 @admin.register(DiscountCode)
 class DiscountCodeAdmin(MoneyRecordAdmin):
+    form = DiscountCodeForm
     list_display = ["code", "percent", "window", "applies_to_cms", "applies_to_data", "usage",
                     "per_customer_limit", "withdrawn"]
     list_filter = ["applies_to_cms", "applies_to_data"]

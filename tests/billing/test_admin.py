@@ -293,15 +293,18 @@ def test_finance_creates_and_withdraws_a_code_in_the_admin(client, finance):
     """BIL-7: codes are kept by finance; withdrawing stops new use."""
     from billing.models import DiscountCode
 
+    form = client.get(reverse("admin:billing_discountcode_add")).content.decode()
+    assert 'type="checkbox" name="kinds" value="full"' in form  # kinds by name, not JSON
     response = client.post(reverse("admin:billing_discountcode_add"), {
         "code": " spring ", "description": "Spring offer", "percent": "15",
         "valid_from_0": "", "valid_from_1": "", "valid_until_0": "", "valid_until_1": "",
-        "applies_to_cms": "on", "kinds": '["full"]', "usage_limit": "100",
+        "applies_to_cms": "on", "kinds": ["full"], "usage_limit": "100",
         "per_customer_limit": "1",
     })
     assert response.status_code == 302, response.content.decode()[:3000]
     code = DiscountCode.objects.get()
     assert (code.code, code.applies_to_data, code.created_by) == ("SPRING", False, finance)
+    assert code.kinds == ["full"]
     listing = client.get(reverse("admin:billing_discountcode_changelist"))
     assert "0 / 100" in listing.content.decode()  # usage at a glance
     client.post(reverse("admin:billing_discountcode_changelist"),
