@@ -16,7 +16,17 @@ class ReadOnlyAdmin(MoneyRecordAdmin):
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
+        return ([f.name for f in self.model._meta.fields if f.name not in (self.exclude or ())]
+                + list(self.readonly_fields))
+
+
+def document_links(url_name: str, pdf_url_name: str, number: str):
+    """An invoice's or credit note's page and PDF, from its admin row."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    return format_html('<a href="{}">Open</a> · <a href="{}">PDF</a>',
+                       reverse(url_name, args=[number]), reverse(pdf_url_name, args=[number]))
 
 
 class CustomerScopedAdmin(MoneyRecordAdmin):

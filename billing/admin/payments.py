@@ -17,7 +17,7 @@ from ..forms import PeriodForm
 from ..models import ExchangeRate, Invoice, Payment, ProviderNotification, TaxRule
 from ..selectors import payment_totals, payments_received, refunds_made
 from ..services import invoice_record_funds
-from .base import CustomerScopedAdmin, MoneyRecordAdmin, ReadOnlyAdmin, kyiv
+from .base import CustomerScopedAdmin, MoneyRecordAdmin, ReadOnlyAdmin, document_links, kyiv
 
 
 class ValidityFilter(admin.SimpleListFilter):
@@ -149,8 +149,10 @@ def _export_rows(start, end):
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyAdmin):
-    list_display = ["number", "payment", "amount", "issued_kyiv", "funds_kyiv"]
+    list_display = ["number", "payment", "amount", "issued_kyiv", "funds_kyiv", "document_link"]
     list_filter = ["year"]
+    exclude = ["document"]  # what it says is the document itself (the links)
+    readonly_fields = ["document_link"]
     search_fields = ["number", "payment__migration__migration_id"]
     list_select_related = ["payment__migration"]
     actions = ["record_funds"]
@@ -158,6 +160,10 @@ class InvoiceAdmin(ReadOnlyAdmin):
     @admin.display(description="issued (Kyiv)", ordering="issued_at")
     def issued_kyiv(self, obj):
         return kyiv(obj.issued_at)
+
+    @admin.display(description="document")
+    def document_link(self, obj):
+        return document_links("billing:invoice", "billing:invoice_pdf", obj.number)
 
     @admin.display(description="funds received (Kyiv)", ordering="funds_received_at")
     def funds_kyiv(self, obj):

@@ -15,7 +15,7 @@ from ..models import CreditNote, DataDeletionConfirmation, Refund, RefundRequest
 from ..selectors import WAITING_AGES, refunds_waiting
 from ..services import refund_approve, refund_deny, refund_record_payout, refund_request_assess
 from ..services.refunds import ASSESSMENT_FIELDS
-from .base import CustomerScopedAdmin, MoneyRecordAdmin, ReadOnlyAdmin, kyiv
+from .base import CustomerScopedAdmin, MoneyRecordAdmin, ReadOnlyAdmin, document_links, kyiv
 
 CUSTOMER_FIELDS = ["migration", "customer", "reason", "description",
                    "problem_first_reported_at", "submitted_at"]
@@ -204,9 +204,15 @@ class RefundAdmin(MoneyRecordAdmin):
 class CreditNoteAdmin(ReadOnlyAdmin):
     """Credit notes are immutable: read-only here, and the model refuses changes."""
 
-    list_display = ["number", "refund", "amount", "issued_at"]
+    list_display = ["number", "refund", "amount", "issued_at", "document_link"]
     search_fields = ["number"]
     list_select_related = ["refund"]
+    exclude = ["document"]
+    readonly_fields = ["document_link"]
+
+    @admin.display(description="document")
+    def document_link(self, obj):
+        return document_links("billing:credit_note", "billing:credit_note_pdf", obj.number)
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -145,3 +145,16 @@ def test_a_refund_issues_a_credit_note_document_mailed_with_its_pdf(
     assert issued.attachments[0][1].startswith(b"%PDF")
     pdf = client.get(reverse("billing:credit_note_pdf", args=[note.number]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_finance_opens_invoices_from_the_admin(
+        client, sandbox, orders_contract, django_capture_on_commit_callbacks):
+    _, payment = _paid_in_euros(client, django_capture_on_commit_callbacks)
+    invoice = Invoice.objects.get(payment=payment)
+    client.force_login(StaffFactory(role=Role.FINANCE))
+    listing = client.get(reverse("admin:billing_invoice_changelist")).content.decode()
+    pdf = reverse("billing:invoice_pdf", args=[invoice.number])
+    assert f'href="{pdf}"' in listing
+    change = client.get(reverse("admin:billing_invoice_change", args=[invoice.pk]))
+    assert change.status_code == 200 and f'href="{pdf}"' in change.content.decode()
+    assert '"seller"' not in change.content.decode()  # the copy is not shown as raw JSON
