@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from orders.choices import QuoteLineKind
 from slaportal import mail
+from slaportal.pdf import html_to_pdf
 
 from .choices import PaymentPurpose
 from .models import CreditNote, Invoice, Payment, TaxRule
@@ -136,45 +137,32 @@ def credit_note_document(refund, *, number: str) -> dict:
     }
 
 
-def _context(record, document: dict) -> dict:
+def _document_of(record) -> dict:
+    """What an invoice or credit note says; one issued before documents were kept is
+    read from its payment or refund."""
+    if record.document:
+        return record.document
+    if isinstance(record, Invoice):
+        return invoice_document(record.payment, number=record.number)
+    return credit_note_document(record.refund, number=record.number)
+
+
+def page_context(record) -> dict:
+    """The template's context, for the page and the PDF alike."""
+    document = _document_of(record)
     return {"doc": document, "record": record, "issued_at": timezone.localtime(record.issued_at),
             "title": ("Invoice " if document["kind"] == "invoice" else "Credit note ")
             + record.number}
 
 
-def invoice_view_document(invoice: Invoice) -> dict:
-    """The invoice's document; an invoice issued before documents were kept is read
-    from its payment."""
-    return invoice.document or invoice_document(invoice.payment, number=invoice.number)
-
-
-def credit_note_view_document(note: CreditNote) -> dict:
-    return note.document or credit_note_document(note.refund, number=note.number)
-
-
-def render_html(record) -> str:
-    """The document alone (the PDF's HTML)."""
-    document = (invoice_view_document(record) if isinstance(record, Invoice)
-                else credit_note_view_document(record))
-    return render_to_string("billing/documents/pdf.html", _context(record, document))
-
-
 def render_pdf(record) -> bytes:
-    from django.contrib.staticfiles import finders
-    from weasyprint import CSS, HTML
-
-    return HTML(string=render_html(record)).write_pdf(
-        stylesheets=[CSS(filename=finders.find("css/document.css"))])
+    """The PDF, from the same template as the page."""
+    html = render_to_string("billing/documents/pdf.html", page_context(record))
+    return html_to_pdf(html, "css/document.css")
 
 
 def filename(record) -> str:
     return f"{record.number}.pdf"
-
-
-def page_context(record) -> dict:
-    document = (invoice_view_document(record) if isinstance(record, Invoice)
-                else credit_note_view_document(record))
-    return _context(record, document)
 
 
 def _invoice_pdf(pk: int) -> tuple[str, bytes, str]:

@@ -7,11 +7,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from slaportal import mail
+from slaportal.accounts.templatetags.portal import deadline_text
 from slaportal.formats import money_text
-
-
-def _greeting(customer) -> str:
-    return customer.user.full_name or customer.organisation or "there"
 
 
 def _to(customer) -> list[str]:
@@ -27,7 +24,7 @@ def _payment_page(payment) -> str:
 def order_confirmed(migration, total_usd, discount_usd) -> None:
     """ORD-4: the order is confirmed; the next step is paying it (BIL-1)."""
     mail.send_kind("billing/order_confirmed", to=_to(migration.customer), context={
-        "name": _greeting(migration.customer), "migration_id": migration.migration_id,
+        "name": migration.customer.greeting, "migration_id": migration.migration_id,
         "total": money_text(total_usd), "discount": money_text(discount_usd)
         if discount_usd else "", "paid": total_usd <= 0,
         "link": reverse("orders:detail", args=[migration.migration_id])
@@ -39,7 +36,7 @@ def payment_received(payment, invoice) -> None:
     """The funds arrived: a receipt with the invoice attached (BIL-1, BIL-3, BIL-6)."""
     customer = payment.customer
     mail.send_kind("billing/receipt", to=_to(customer), context={
-        "name": _greeting(customer), "reference": payment.reference,
+        "name": customer.greeting, "reference": payment.reference,
         "amount": money_text(payment.amount), "total_usd": money_text(payment.total_usd),
         "invoice_number": invoice.number, "order": payment.purpose == "order",
         "link": reverse("billing:invoice", args=[invoice.number]),
@@ -51,7 +48,7 @@ def wire_invoice_issued(payment, invoice) -> None:
     """BIL-2: the wire transfer's invoice, to pay with its number as the reference."""
     customer = payment.customer
     mail.send_kind("billing/wire_invoice", to=_to(customer), context={
-        "name": _greeting(customer), "reference": payment.reference,
+        "name": customer.greeting, "reference": payment.reference,
         "amount": money_text(payment.amount), "invoice_number": invoice.number,
         "link": reverse("billing:invoice", args=[invoice.number]),
         "link_label": f"View invoice {invoice.number}",
@@ -60,13 +57,11 @@ def wire_invoice_issued(payment, invoice) -> None:
 
 def payment_expiring(payment) -> None:
     """BIL-4: the payment's 30 days end soon and the full migration has not started."""
-    from django.utils import timezone
-
     customer = payment.customer
     mail.send_kind("billing/payment_expiring", to=_to(customer), context={
-        "name": _greeting(customer), "reference": payment.reference,
+        "name": customer.greeting, "reference": payment.reference,
         "amount": money_text(payment.amount),
-        "valid_until": timezone.localtime(payment.valid_until).strftime("%d %B %Y, %H:%M"),
+        "valid_until": deadline_text(payment.valid_until, customer.time_zone),
         "link": _payment_page(payment), "link_label": "Open the migration",
     })
 
@@ -74,7 +69,7 @@ def payment_expiring(payment) -> None:
 def payment_cancelled(payment) -> None:
     customer = payment.customer
     mail.send_kind("billing/payment_cancelled", to=_to(customer), context={
-        "name": _greeting(customer), "reference": payment.reference,
+        "name": customer.greeting, "reference": payment.reference,
         "amount": money_text(payment.amount), "link": _payment_page(payment),
         "link_label": "Open the migration",
     })
@@ -83,7 +78,7 @@ def payment_cancelled(payment) -> None:
 def refund_received(request) -> None:
     """BIL-8: the request arrived; what happens next."""
     mail.send_kind("billing/refund_received", to=_to(request.customer), context={
-        "name": _greeting(request.customer), "migration_id": request.migration.migration_id,
+        "name": request.customer.greeting, "migration_id": request.migration.migration_id,
         "request_id": request.pk, "link": reverse("billing:refund_detail", args=[request.pk]),
         "link_label": "Follow your refund request",
     })
@@ -96,7 +91,7 @@ def refund_issued(refund) -> None:
     customer = payment.customer
     note = refund.credit_note
     mail.send_kind("billing/refund_issued", to=_to(customer), context={
-        "name": _greeting(customer), "reference": payment.reference,
+        "name": customer.greeting, "reference": payment.reference,
         "amount": money_text(refund.amount), "amount_usd": money_text(refund.amount_usd),
         "credit_note": note.number, "at_provider": refund.kind == "provider",
         "stops": bool(payment.migration_id),
@@ -107,7 +102,7 @@ def refund_issued(refund) -> None:
 
 def refund_denied(request) -> None:
     mail.send_kind("billing/refund_denied", to=_to(request.customer), context={
-        "name": _greeting(request.customer), "migration_id": request.migration.migration_id,
+        "name": request.customer.greeting, "migration_id": request.migration.migration_id,
         "reason": request.deny_reason,
         "link": reverse("billing:refund_detail", args=[request.pk]),
         "link_label": "Open your refund request",
@@ -118,7 +113,7 @@ def data_deletion_requested(confirmation) -> None:
     """BIL-13: after a full refund, the customer confirms deleting the migrated data."""
     customer = confirmation.migration.customer
     mail.send_kind("billing/data_deletion", to=_to(customer), context={
-        "name": _greeting(customer), "migration_id": confirmation.migration.migration_id,
+        "name": customer.greeting, "migration_id": confirmation.migration.migration_id,
         "link": reverse("billing:refund_list"), "link_label": "Confirm the deletion",
     })
 
@@ -127,7 +122,7 @@ def surcharge_raised(surcharge) -> None:
     """BIL-5: the customer is told what the surcharge is for and where to pay it."""
     m = surcharge.migration
     mail.send_kind("billing/surcharge", to=_to(m.customer), context={
-        "name": _greeting(m.customer), "migration_id": m.migration_id,
+        "name": m.customer.greeting, "migration_id": m.migration_id,
         "explanation": surcharge.explanation, "amount": money_text(surcharge.amount_usd),
         "link": reverse("billing:pay_surcharge", args=[surcharge.pk]),
         "link_label": "Pay the surcharge",
@@ -156,7 +151,8 @@ mail.kind("billing/wire_invoice", title="Wire transfer invoice",
                         "link_label": "View invoice INV-2026-000124"})
 mail.kind("billing/payment_expiring", title="Payment expiring soon (30 days)",
           subject=lambda c: f"Your payment for {c['reference']} expires on {c['valid_until']}",
-          demo=lambda: {**_DEMO, "amount": "US$1,190.00", "valid_until": "12 January 2027, 14:05",
+          demo=lambda: {**_DEMO, "amount": "US$1,190.00",
+                        "valid_until": "Tue 12 Jan 2027, 14:05 Kyiv",
                         "link": "/orders/M-2026-000042/", "link_label": "Open the migration"})
 mail.kind("billing/payment_cancelled", title="Payment cancelled after 30 days",
           subject=lambda c: f"Payment for {c['reference']} cancelled",

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 
-from billing.choices import PaymentStatus, SurchargeStatus
+from billing.choices import PaymentPurpose, PaymentStatus, SurchargeStatus
 from billing.models import DataDeletionConfirmation, Payment, Surcharge
 from orders.choices import CustomWorkStatus, MigrationStatus
 from orders.models import CustomWorkRequest, Migration
@@ -39,14 +39,14 @@ class Overview:
 
 def customer_overview(customer, now: dt.datetime) -> Overview:
     o = Overview()
-    for payment in (Payment.objects.filter(migration__customer=customer,
-                                           status=PaymentStatus.PENDING)
-                    .select_related("migration").order_by("-created_at")[:SHOWN]):
-        o.todo.append((f"Payment of {payment.reference} waiting for the funds",
-                       reverse("billing:pay", args=[payment.migration.migration_id])))
-    for migration in Migration.objects.filter(customer=customer,
-                                              status=MigrationStatus.CONFIRMED)[:SHOWN]:
-        o.todo.append((f"Pay order {migration.migration_id}",
+    # A confirmed order: its payment waiting for the funds, or still to pay (one line).
+    pending = Payment.objects.filter(migration=OuterRef("pk"), purpose=PaymentPurpose.ORDER,
+                                     status=PaymentStatus.PENDING)
+    for migration in (Migration.objects.filter(customer=customer,
+                                               status=MigrationStatus.CONFIRMED)
+                      .annotate(waiting=Exists(pending)).order_by("-pk")[:SHOWN]):
+        o.todo.append((f"Payment of {migration.migration_id} waiting for the funds"
+                       if migration.waiting else f"Pay order {migration.migration_id}",
                        reverse("billing:pay", args=[migration.migration_id])))
     for surcharge in (Surcharge.objects.filter(migration__customer=customer,
                                                status=SurchargeStatus.DUE)

@@ -67,10 +67,8 @@ def statement(*, customer, month: dt.date, limit_rows: int = 2000) -> Statement:
 
 
 def render_pdf(html: str) -> bytes:
-    """The statement's PDF, from the same HTML as the page (WeasyPrint), styled by the
-    print stylesheet."""
-    from django.contrib.staticfiles import finders
-    from weasyprint import CSS, HTML
+    """The statement's PDF, from the same HTML as the page, styled by the print
+    stylesheet."""
+    from slaportal.pdf import html_to_pdf
 
-    return HTML(string=html).write_pdf(
-        stylesheets=[CSS(filename=finders.find("css/statement.css"))])
+    return html_to_pdf(html, "css/statement.css")

@@ -11,7 +11,7 @@ from slaportal.accounts.templatetags.portal import deadline_text
 
 def _context(migration) -> dict:
     customer = migration.customer
-    return {"name": customer.user.full_name or customer.organisation or "there",
+    return {"name": customer.greeting,
             "migration_id": migration.migration_id,
             "source": getattr(migration.source_platform, "name", "the source"),
             "target": getattr(migration.target_platform, "name", "the target"),

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from djmoney.money import Money
 
@@ -15,14 +15,11 @@ def money_text(value, currency: str | None = None) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, Money):
-        amount, currency = value.amount, str(value.currency)
-    else:
-        try:
-            amount = Decimal(str(value))
-        except InvalidOperation:
-            return str(value)
-    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return str(Money(amount, currency or "USD"))
+        return str(value)  # django-money's own format: the currency's decimals
+    try:
+        return str(Money(Decimal(str(value)), currency or "USD"))
+    except InvalidOperation:
+        return str(value)
 
 
 _ID = r"(?:CAL|SUP|ORD|BIL|ACC)-\d+"

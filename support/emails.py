@@ -11,7 +11,7 @@ from slaportal import mail
 
 def _context(ticket) -> dict:
     customer = ticket.customer
-    return {"name": customer.user.full_name or customer.organisation or "there",
+    return {"name": customer.greeting,
             "ticket_reference": ticket.reference, "ticket_subject": ticket.subject,
             "link": reverse("support:detail", args=[ticket.pk]),
             "link_label": f"Open request {ticket.reference}"}

@@ -9,7 +9,7 @@ from slaportal import mail
 
 def welcome(customer) -> None:
     mail.send_kind("accounts/welcome", to=[customer.user.email], context={
-        "name": customer.user.full_name or customer.organisation or "there",
+        "name": customer.greeting,
         "email": customer.user.email, "time_zone": customer.time_zone,
         "link": reverse("home"), "link_label": "Go to your home page"})
 

@@ -148,6 +148,11 @@ class Customer(models.Model):
         return self.organisation or self.user.email
 
     @property
+    def greeting(self) -> str:
+        """How e-mails address the customer: "Hello <greeting>,"."""
+        return self.user.full_name or self.organisation or "there"
+
+    @property
     def product_lines(self) -> list[str]:
         lines = []
         if self.uses_cms_line:
